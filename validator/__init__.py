@@ -1,0 +1,41 @@
+"""media-preflight: predict the Akool API's error codes for a video before you upload it.
+
+>>> from validator import validate
+>>> validate("clip.mp4").codes          # doctest: +SKIP
+[1204]
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from validator._version import __version__
+
+if TYPE_CHECKING:
+    from validator.api import validate, validate_many
+    from validator.facts import MediaFacts
+    from validator.findings import Finding, Report
+    from validator.profile import Profile, load_profile
+
+_LAZY = {
+    "validate": "validator.api",
+    "validate_many": "validator.api",
+    "MediaFacts": "validator.facts",
+    "Finding": "validator.findings",
+    "Report": "validator.findings",
+    "Profile": "validator.profile",
+    "load_profile": "validator.profile",
+}
+
+__all__ = ["Finding", "MediaFacts", "Profile", "Report", "__version__", "load_profile",
+           "validate", "validate_many"]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the API on first use, so `media-preflight --help` stays fast."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'validator' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)

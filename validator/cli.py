@@ -1,0 +1,100 @@
+"""The ``media-preflight`` command: a thin click layer over the Python API.
+
+Heavy modules (pydantic models, probe backends) are imported inside the
+commands, so ``--help`` and ``--version`` start instantly.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from validator._version import __version__
+
+PROBES = ("auto", "libav", "mediainfo", "ffprobe")
+FORMATS = ("auto", "text", "json", "jsonl")
+USAGE_ERROR = 2
+
+
+def _fail(message: str) -> None:
+    click.echo(f"media-preflight: error: {message}", err=True)
+    sys.exit(USAGE_ERROR)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="media-preflight")
+def main() -> None:
+    """Predict which Akool API error code each video would get, before you upload it."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--profile", "-p", help="Profile name (akool, akool-lipsync) or a .toml file.")
+@click.option("--probe", type=click.Choice(PROBES), help="How to read files [default: auto].")
+@click.option("--format", "output_format", type=click.Choice(FORMATS),
+              help="Output format [default: auto: text, coloured on a terminal].")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes [default: CPUs].")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching paths (repeatable).")
+@click.option("--hidden", "include_hidden", is_flag=True, help="Walk hidden files/folders too.")
+@click.option("--quiet", "-q", is_flag=True, help="Text: print failing files and the summary only.")
+def check(paths: tuple[str, ...], **flags: object) -> None:
+    """Check video files and folders (walked for media files).
+
+    Exit status: 0 all pass (warnings allowed), 1 a file would be rejected,
+    2 usage, configuration or file-access error.
+    """
+    from validator.config import build_settings
+    from validator.probe import UnknownBackend
+    from validator.profile import ProfileError
+    from validator.run import run_check
+
+    try:
+        settings = build_settings(paths, Path.cwd(), **flags)
+        status = run_check(settings)
+    except (ProfileError, UnknownBackend, ValueError) as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        click.echo("media-preflight: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(1)
+    sys.exit(status)
+
+
+@main.command()
+@click.argument("topic", required=False)
+@click.option("--table", is_flag=True, help="Print the Markdown table of all rules.")
+def explain(topic: str | None, table: bool) -> None:
+    """Explain an API code (e.g. 1204) or a rule (e.g. max-duration)."""
+    from validator.explain import UnknownTopic, rules_table
+    from validator.explain import explain as explain_topic
+
+    if table:
+        click.echo(rules_table())
+        return
+    if topic is None:
+        _fail("name an API code or a rule id (or use --table)")
+    try:
+        click.echo(explain_topic(str(topic)))
+    except UnknownTopic as exc:
+        _fail(str(exc))
+
+
+@main.command()
+@click.option("--show", metavar="NAME|FILE", help="Print the resolved profile as JSON.")
+def profiles(show: str | None) -> None:
+    """List the shipped profiles, or show one resolved."""
+    import json
+
+    from validator.profile import ProfileError, load_profile, shipped_profiles
+
+    try:
+        if show:
+            click.echo(json.dumps(load_profile(show).as_data(), indent=2))
+            return
+        for name in shipped_profiles():
+            click.echo(f"{name:16} {load_profile(name).description}")
+    except ProfileError as exc:
+        _fail(str(exc))

@@ -1,0 +1,99 @@
+"""Run settings: ``[tool.media-preflight]`` in the nearest pyproject.toml, then flags."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from validator.profile import DEFAULT_PROFILE, ProfileError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+TOOL_KEY = "media-preflight"
+
+
+class _ToolTable(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    profile: str | None = None
+    probe: Literal["auto", "libav", "mediainfo", "ffprobe"] | None = None
+    exclude: list[str] = []
+    jobs: int | None = Field(default=None, ge=1)
+    rules: dict[str, dict[str, Any]] = {}
+
+
+@dataclass
+class Settings:
+    """Everything a ``check`` run needs, after pyproject.toml and flags are merged."""
+
+    paths: tuple[str, ...]
+    profile: str = DEFAULT_PROFILE
+    probe: str = "auto"
+    output_format: str = "auto"
+    jobs: int | None = None
+    exclude: tuple[str, ...] = ()
+    quiet: bool = False
+    include_hidden: bool = False
+    rule_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    overrides_source: str = "pyproject.toml"
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml at or above ``start``."""
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def read_tool_table(pyproject: Path) -> _ToolTable:
+    """``[tool.media-preflight]`` of one pyproject.toml (empty when absent)."""
+    try:
+        with pyproject.open("rb") as handle:
+            data = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"{pyproject}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ProfileError(f"{pyproject}: cannot read: {exc.strerror or exc}") from None
+    table = data.get("tool", {}).get(TOOL_KEY, {})
+    try:
+        return _ToolTable.model_validate(table)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(["tool", TOOL_KEY, *(str(p) for p in error["loc"])])
+        reason = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
+        raise ProfileError(f"{pyproject}: {where}: {reason}") from None
+
+
+def build_settings(paths: tuple[str, ...], cwd: Path, **flags: Any) -> Settings:
+    """Merge pyproject.toml's table with the flags that were given (None = not given)."""
+    pyproject = find_pyproject(cwd)
+    table = read_tool_table(pyproject) if pyproject else _ToolTable()
+    profile = flags.get("profile") or _profile_from_table(table, pyproject) or DEFAULT_PROFILE
+    return Settings(
+        paths=paths,
+        profile=profile,
+        probe=flags.get("probe") or table.probe or "auto",
+        output_format=flags.get("output_format") or "auto",
+        jobs=flags.get("jobs") or table.jobs,
+        exclude=tuple(table.exclude) + tuple(flags.get("exclude") or ()),
+        quiet=bool(flags.get("quiet")),
+        include_hidden=bool(flags.get("include_hidden")),
+        rule_overrides=table.rules,
+        overrides_source=str(pyproject) if pyproject else "pyproject.toml",
+    )
+
+
+def _profile_from_table(table: _ToolTable, pyproject: Path | None) -> str | None:
+    if table.profile is None or pyproject is None:
+        return table.profile
+    looks_like_path = table.profile.endswith(".toml") or "/" in table.profile
+    return str(pyproject.parent / table.profile) if looks_like_path else table.profile

@@ -1,0 +1,92 @@
+"""Findings (what one rule says about one file) and per-file reports."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from validator.facts import MediaFacts
+
+Severity = Literal["error", "warning"]
+Value = float | int | str | list[str] | None
+
+
+class Finding(BaseModel):
+    """One problem: which rule, which API code, how bad, and how to fix it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule: str
+    code: int | None
+    severity: Severity
+    message: str
+    actual: Value = None
+    limit: Value = None
+    hint: str = ""
+
+
+class Report(BaseModel):
+    """The verdict for one file: ``ok`` is false when any finding is an error."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    ok: bool
+    codes: list[int]
+    findings: list[Finding]
+    media: MediaFacts | None = None
+
+    @classmethod
+    def from_findings(
+        cls, path: str, findings: list[Finding], media: MediaFacts | None
+    ) -> Report:
+        """Build a report, deriving ``ok`` and the sorted distinct error ``codes``."""
+        errors = [f for f in findings if f.severity == "error"]
+        codes = sorted({f.code for f in errors if f.code is not None})
+        return cls(path=path, ok=not errors, codes=codes, findings=findings, media=media)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    @property
+    def io_failed(self) -> bool:
+        """True when the file could not be read from disk at all (exit status 2)."""
+        return self.media is not None and self.media.problem_kind == "io"
+
+
+class Summary(BaseModel):
+    """Counts over a run: files, files passed, files failed, files with warnings."""
+
+    files: int = 0
+    passed: int = 0
+    failed: int = 0
+    warnings: int = 0
+    io_errors: int = Field(default=0, exclude=True)
+    by_code: dict[int, int] = Field(default_factory=dict, exclude=True)
+
+    def add(self, report: Report) -> None:
+        """Count one more report."""
+        self.files += 1
+        if report.ok:
+            self.passed += 1
+        else:
+            self.failed += 1
+        if report.warnings:
+            self.warnings += 1
+        if report.io_failed:
+            self.io_errors += 1
+        for code in report.codes:
+            self.by_code[code] = self.by_code.get(code, 0) + 1
+
+    @property
+    def exit_status(self) -> int:
+        """0 all pass, 1 any error finding, 2 a file could not be read from disk."""
+        if self.io_errors:
+            return 2
+        return 1 if self.failed else 0

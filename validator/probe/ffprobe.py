@@ -1,0 +1,151 @@
+"""``ffprobe`` backend: the FFmpeg command-line prober, through ffmpeg-python.
+
+This is the reading the API's server makes, so it is the ground truth when
+it is installed. It costs a process per file (about 85 ms), so ``auto`` only
+asks it about files whose verdict is in doubt.
+
+``MEDIA_PREFLIGHT_FFPROBE`` names another binary; set it to an empty string
+to behave as if there were none.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+from fractions import Fraction
+from typing import Any
+
+from validator.facts import AudioStream, MediaFacts, VideoStream
+from validator.probe.base import ProbeFailed, positive
+
+ENV_VAR = "MEDIA_PREFLIGHT_FFPROBE"
+
+
+def ffprobe_binary() -> str | None:
+    """The ffprobe to use: $MEDIA_PREFLIGHT_FFPROBE if set, else the one on PATH."""
+    configured = os.environ.get(ENV_VAR)
+    if configured is not None:
+        return shutil.which(configured) if configured else None
+    return shutil.which("ffprobe")
+
+
+class FfprobeBackend:
+    """The ffprobe binary, one process per file."""
+
+    name = "ffprobe"
+
+    def unavailable(self) -> str | None:
+        if ffprobe_binary() is None:
+            return "no ffprobe on PATH (install FFmpeg, e.g. `apt-get install ffmpeg`)"
+        return None
+
+    def version(self) -> str:
+        binary = ffprobe_binary()
+        return _version(binary) if binary else "ffprobe (not installed)"
+
+    def read(self, path: str) -> MediaFacts:
+        import ffmpeg
+
+        binary = ffprobe_binary()
+        if binary is None:
+            raise ProbeFailed(self.unavailable() or "no ffprobe")
+        try:
+            data = ffmpeg.probe(_as_input(path), cmd=binary, v="error")
+        except ffmpeg.Error as exc:
+            raise ProbeFailed(f"ffprobe cannot open it: {_last_line(exc.stderr)}") from exc
+        return _facts(path, data, self.version())
+
+
+def _as_input(path: str) -> str:
+    """An absolute ``file:`` URL, so no name is taken for an option or a protocol."""
+    return "file:" + os.path.abspath(path)
+
+
+@functools.lru_cache(maxsize=4)
+def _version(binary: str) -> str:
+    try:
+        out = subprocess.run([binary, "-version"], capture_output=True, text=True,
+                             timeout=10, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return "ffprobe (unknown version)"
+    words = out.split()
+    return f"ffprobe {words[2]}" if len(words) > 2 else "ffprobe (unknown version)"
+
+
+def _last_line(stderr: bytes | None) -> str:
+    lines = [line.strip() for line in (stderr or b"").decode("utf-8", "replace").splitlines()]
+    lines = [line for line in lines if line]
+    return lines[-1].split(": ", 1)[-1] if lines else "unknown error"
+
+
+def _rate(text: str | None) -> float | None:
+    if not text or "/" not in text:
+        return None
+    numerator, _, denominator = text.partition("/")
+    try:
+        if int(denominator) == 0:
+            return None
+        return positive(float(Fraction(int(numerator), int(denominator))))
+    except ValueError:
+        return None
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _int(value: Any) -> int | None:
+    number = _float(value)
+    return int(number) if number is not None else None
+
+
+def _rotation(stream: dict[str, Any]) -> float | None:
+    for side_data in stream.get("side_data_list", []):
+        if "rotation" in side_data:
+            return _float(side_data["rotation"])
+    return _float(stream.get("tags", {}).get("rotate"))
+
+
+def _video(stream: dict[str, Any]) -> VideoStream:
+    return VideoStream(
+        index=int(stream.get("index", 0)),
+        codec=stream.get("codec_name") or None,
+        avg_fps=_rate(stream.get("avg_frame_rate")),
+        declared_fps=_rate(stream.get("r_frame_rate")),
+        width=_int(stream.get("width")) or None,
+        height=_int(stream.get("height")) or None,
+        rotation=_rotation(stream),
+        duration_s=positive(_float(stream.get("duration"))),
+        cover_art=bool(stream.get("disposition", {}).get("attached_pic")),
+    )
+
+
+def _audio(stream: dict[str, Any]) -> AudioStream:
+    return AudioStream(
+        index=int(stream.get("index", 0)),
+        codec=stream.get("codec_name") or None,
+        channels=_int(stream.get("channels")) or None,
+        sample_rate=_int(stream.get("sample_rate")) or None,
+        duration_s=positive(_float(stream.get("duration"))),
+    )
+
+
+def _facts(path: str, data: dict[str, Any], source: str) -> MediaFacts:
+    fmt = data.get("format", {})
+    streams = data.get("streams", [])
+    kinds = [s.get("codec_type") for s in streams]
+    return MediaFacts(
+        path=path,
+        source=source,
+        size_bytes=_int(fmt.get("size")),
+        container=fmt.get("format_name"),
+        duration_s=positive(_float(fmt.get("duration"))),
+        video=tuple(_video(s) for s in streams if s.get("codec_type") == "video"),
+        audio=tuple(_audio(s) for s in streams if s.get("codec_type") == "audio"),
+        other_streams=sum(kind not in ("video", "audio") for kind in kinds),
+    )

@@ -1,0 +1,131 @@
+"""``libav`` backend: FFmpeg's own demuxers in-process, through PyAV.
+
+PyAV's wheels bundle libavformat, so this gives FFmpeg's reading of a file
+(the reading the API's server makes) in about a millisecond, without an
+``ffprobe`` binary. Its FFmpeg may be newer than the server's: the rules'
+doubt checks send borderline files to ``ffprobe`` when there is one.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from validator.facts import AudioStream, MediaFacts, VideoStream
+from validator.probe import mp4
+from validator.probe.base import ProbeFailed, positive
+
+_ATTACHED_PIC = 0x0400  # AV_DISPOSITION_ATTACHED_PIC
+_AV_TIME_BASE = 1_000_000
+_MP4_FAMILY = "mov,mp4"
+
+
+class LibavBackend:
+    """FFmpeg's libavformat in-process (PyAV)."""
+
+    name = "libav"
+
+    def unavailable(self) -> str | None:
+        try:
+            import av  # noqa: F401
+        except ImportError as exc:  # pragma: no cover - av is a dependency
+            return f"PyAV is not importable ({exc})"
+        return None
+
+    def version(self) -> str:
+        import av
+
+        major, minor, micro = av.library_versions["libavformat"]
+        return f"libav (libavformat {major}.{minor}.{micro}, PyAV {av.__version__})"
+
+    def read(self, path: str) -> MediaFacts:
+        import av
+
+        try:
+            container = av.open(path, mode="r")
+        except av.error.FFmpegError as exc:
+            if isinstance(exc, OSError) and exc.errno in _OS_ERRNOS:
+                raise OSError(exc.errno, exc.strerror) from exc
+            raise ProbeFailed(f"FFmpeg cannot open it: {_reason(exc)}") from exc
+        with container:
+            return _facts(path, container, self.version())
+
+
+def _reason(exc: Exception) -> str:
+    text = getattr(exc, "strerror", None) or str(exc)
+    return text.rstrip(".")
+
+
+def _os_errnos() -> frozenset[int]:
+    import errno
+
+    return frozenset({errno.EACCES, errno.EPERM, errno.ENOENT, errno.EISDIR, errno.ELOOP})
+
+
+_OS_ERRNOS = _os_errnos()
+
+
+def _facts(path: str, container: Any, source: str) -> MediaFacts:
+    video, audio, other = [], [], 0
+    for stream in container.streams:
+        if stream.type == "video":
+            video.append(_video(stream))
+        elif stream.type == "audio":
+            audio.append(_audio(stream))
+        else:
+            other += 1
+    format_name = container.format.name
+    duration = container.duration
+    return MediaFacts(
+        path=path,
+        source=source,
+        size_bytes=container.size if container.size and container.size > 0 else None,
+        container=format_name,
+        duration_s=positive(duration / _AV_TIME_BASE) if duration is not None else None,
+        fragmented=mp4.is_fragmented(path) if format_name.startswith(_MP4_FAMILY) else None,
+        video=tuple(video),
+        audio=tuple(audio),
+        other_streams=other,
+    )
+
+
+def _codec(stream: Any) -> str | None:
+    context = stream.codec_context
+    if context is None or context.codec is None:
+        return None
+    return str(context.codec.canonical_name) or None
+
+
+def _rate(value: Fraction | None) -> float | None:
+    return positive(float(value)) if value else None
+
+
+def _stream_duration(stream: Any) -> float | None:
+    if stream.duration is None or stream.time_base is None:
+        return None
+    return positive(float(stream.duration * stream.time_base))
+
+
+def _video(stream: Any) -> VideoStream:
+    context = stream.codec_context
+    return VideoStream(
+        index=stream.index,
+        codec=_codec(stream),
+        avg_fps=_rate(stream.average_rate),
+        declared_fps=_rate(stream.base_rate),
+        width=(context.width or None) if context is not None else None,
+        height=(context.height or None) if context is not None else None,
+        duration_s=_stream_duration(stream),
+        cover_art=bool(int(stream.disposition) & _ATTACHED_PIC),
+    )
+
+
+def _audio(stream: Any) -> AudioStream:
+    context = stream.codec_context
+    return AudioStream(
+        index=stream.index,
+        codec=_codec(stream),
+        channels=(context.channels or None) if context is not None else None,
+        sample_rate=(context.sample_rate or None) if context is not None else None,
+        duration_s=_stream_duration(stream),
+    )

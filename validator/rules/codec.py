@@ -1,0 +1,69 @@
+"""1209 — the video stream must use an accepted codec: H.264, HEVC, VP8, VP9 or AV1.
+
+"The video stream" is the first video stream that is not cover art (an
+attached picture such as an album cover in an .m4a). A file with no such
+stream (audio only, cover art only, subtitles only) fails too, and so does a
+stream whose codec the prober cannot name.
+
+Fix: re-encode the video to H.264 in MP4:
+``ffmpeg -i in.mov -c:v libx264 -pix_fmt yuv420p -c:a aac out.mp4``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pydantic import Field, field_validator
+
+from validator.facts import MediaFacts
+from validator.rules.base import Rule, RuleOptions, Violation, docstring
+
+DEFAULT_ALLOWED = ("h264", "hevc", "vp8", "vp9", "av1")
+
+
+class Options(RuleOptions):
+    allowed: tuple[str, ...] = Field(default=DEFAULT_ALLOWED, min_length=1)
+
+    @field_validator("allowed")
+    @classmethod
+    def _lower(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(name.lower() for name in value)
+
+
+def _no_video_reason(facts: MediaFacts) -> str:
+    if facts.video:
+        return "no video stream, only cover art (an attached picture)"
+    if facts.audio:
+        return "no video stream (audio only)"
+    return "no video stream"
+
+
+def check(facts: MediaFacts, options: Options) -> Iterator[Violation]:
+    allowed = list(options.allowed)
+    main = facts.main_video
+    if main is None:
+        yield Violation(_no_video_reason(facts), actual=None, limit=allowed)
+    elif main.codec is None:
+        yield Violation("the video codec has no name for this prober (not an accepted codec)",
+                        actual=None, limit=allowed)
+    elif main.codec not in options.allowed:
+        yield Violation(f"video codec {main.codec} is not accepted ({', '.join(allowed)})",
+                        actual=main.codec, limit=allowed)
+
+
+def describe(facts: MediaFacts) -> str:
+    main = facts.main_video
+    return f"reads codec {main.codec}" if main else "finds no video stream"
+
+
+RULE = Rule(
+    id="video-codec",
+    code=1209,
+    severity="error",
+    summary="the video codec is H.264, HEVC, VP8, VP9 or AV1",
+    hint="Re-encode to H.264: `ffmpeg -i in.mov -c:v libx264 -pix_fmt yuv420p -c:a aac out.mp4`.",
+    doc=docstring(__doc__),
+    check=check,
+    options=Options,
+    describe=describe,
+)

@@ -1,0 +1,57 @@
+"""1209 — the file must be media that FFmpeg can open.
+
+A file no prober can parse (empty, truncated before its header, corrupt, not
+media at all) is rejected by the API as "upload a video in another encoding
+format". A Git LFS pointer (a small text file standing in for the video on a
+machine without LFS) is reported as such.
+
+Doubt: when FFmpeg's libraries in-process cannot open a file, ``ffprobe`` (the
+API's prober) is asked too, since FFmpeg versions differ in what they accept.
+
+Fix: re-export the video from its source (e.g. ``ffmpeg -i in.mov -c:v libx264
+-c:a aac out.mp4``); for an LFS pointer run ``git lfs pull``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from validator.facts import MediaFacts
+from validator.rules.base import NoOptions, Rule, Violation, docstring
+
+_LFS_HINT = "Fetch the real file with `git lfs pull` (this is a Git LFS pointer)."
+
+
+def check(facts: MediaFacts, options: NoOptions) -> Iterator[Violation]:
+    if facts.problem_kind == "lfs-pointer":
+        yield Violation(f"not a video: {facts.problem}", hint=_LFS_HINT)
+    elif facts.problem_kind in ("parse", "timeout"):
+        yield Violation(f"not readable as media: {facts.problem}")
+
+
+def doubt(facts: MediaFacts, options: NoOptions) -> str | None:
+    if facts.problem_kind == "parse" and (facts.size_bytes or 0) > 0:
+        return "this FFmpeg could not open the file; another prober may"
+    return None
+
+
+def describe(facts: MediaFacts) -> str:
+    if facts.readable:
+        main = facts.main_video
+        codec = main.codec if main else "no video"
+        return f"opens it ({facts.container}, {codec}, {len(facts.audio)} audio)"
+    return f"cannot open it ({facts.problem})"
+
+
+RULE = Rule(
+    id="readable",
+    code=1209,
+    severity="error",
+    summary="the file is media FFmpeg can open",
+    hint="Re-export the video, e.g. `ffmpeg -i in.mov -c:v libx264 -c:a aac out.mp4`.",
+    doc=docstring(__doc__),
+    check=check,
+    doubt=doubt,
+    describe=describe,
+    applies_to_unreadable=True,
+)

@@ -1,0 +1,58 @@
+"""1207 — the file must not be larger than the API's "300M".
+
+"300M" is ambiguous: 300 MB (300,000,000 bytes) or 300 MiB (314,572,800
+bytes). The rule errs on the safe side and fails above 300,000,000 bytes; its
+message states the size both ways so you can judge.
+
+Fix: re-encode at a lower bitrate, or shorten the video:
+``ffmpeg -i in.mp4 -c:v libx264 -crf 26 -c:a aac -b:a 128k out.mp4``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pydantic import Field
+
+from validator.facts import MediaFacts
+from validator.rules.base import Rule, RuleOptions, Violation, docstring
+
+_MB = 1_000_000
+_MIB = 1024 * 1024
+
+
+class Options(RuleOptions):
+    max_bytes: int = Field(default=300_000_000, gt=0)
+
+
+def human_size(size: int) -> str:
+    """'312.4 MB (312,400,000 bytes = 297.9 MiB)'."""
+    return f"{size / _MB:.1f} MB ({size:,} bytes = {size / _MIB:.1f} MiB)"
+
+
+def check(facts: MediaFacts, options: Options) -> Iterator[Violation]:
+    size, limit = facts.size_bytes, options.max_bytes
+    if size is not None and size > limit:
+        yield Violation(
+            f"{human_size(size)} > {limit / _MB:g} MB ({limit:,} bytes = "
+            f"{limit / _MIB:.1f} MiB); if the API's \"300M\" means MiB the limit is "
+            f"{300 * _MIB:,} bytes",
+            actual=size, limit=limit)
+
+
+def describe(facts: MediaFacts) -> str:
+    return f"reads {facts.size_bytes} bytes"
+
+
+RULE = Rule(
+    id="max-size",
+    code=1207,
+    severity="error",
+    summary="the file is at most 300,000,000 bytes",
+    hint="Re-encode at a lower bitrate: "
+    "`ffmpeg -i in.mp4 -c:v libx264 -crf 26 -c:a aac -b:a 128k out.mp4`.",
+    doc=docstring(__doc__),
+    check=check,
+    options=Options,
+    describe=describe,
+)
