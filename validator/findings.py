@@ -26,6 +26,16 @@ class Finding(BaseModel):
     hint: str = ""
 
 
+def printable_path(path: str) -> str:
+    """A path as valid UTF-8 text: undecodable bytes of the file name shown as \\xNN escapes."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        raw = path.encode("utf-8", "surrogateescape")
+        return raw.decode("utf-8", "backslashreplace")
+
+
 class Report(BaseModel):
     """The verdict for one file: ``ok`` is false when any finding is an error."""
 
@@ -44,7 +54,10 @@ class Report(BaseModel):
         """Build a report, deriving ``ok`` and the sorted distinct error ``codes``."""
         errors = [f for f in findings if f.severity == "error"]
         codes = sorted({f.code for f in errors if f.code is not None})
-        return cls(path=path, ok=not errors, codes=codes, findings=findings, media=media)
+        shown = printable_path(path)
+        if media is not None and media.path != shown:
+            media = media.model_copy(update={"path": shown})
+        return cls(path=shown, ok=not errors, codes=codes, findings=findings, media=media)
 
     @property
     def errors(self) -> list[Finding]:

@@ -98,7 +98,8 @@ def profiles_dir() -> Path:
 
 def shipped_profiles() -> dict[str, Path]:
     """Shipped profile names and their files."""
-    return {path.stem: path for path in sorted(profiles_dir().glob("*.toml"))}
+    return {path.stem: path for path in sorted(profiles_dir().glob("*.toml"),
+                                               key=lambda p: p.stem)}
 
 
 def load_profile(name_or_path: str | Path = DEFAULT_PROFILE,
@@ -120,23 +121,24 @@ def _display_name(name_or_path: str | Path) -> str:
     return text if text in shipped_profiles() else str(Path(text))
 
 
-def _locate(ref: str, base: Path) -> Path:
+def _locate(ref: str, base: Path, referrer: Path | None) -> Path:
+    where = f"{referrer}: extends: " if referrer else ""
     looks_like_path = ref.endswith(".toml") or "/" in ref or "\\" in ref
     if not looks_like_path:
         shipped = shipped_profiles()
         if ref in shipped:
             return shipped[ref]
         raise ProfileError(
-            f"unknown profile {ref!r} (shipped profiles: {', '.join(shipped)}; "
+            f"{where}unknown profile {ref!r} (shipped profiles: {', '.join(shipped)}; "
             "or give a path to a .toml file)")
     path = (base / ref).expanduser()
     if not path.is_file():
-        raise ProfileError(f"profile file not found: {path}")
+        raise ProfileError(f"{where}profile file not found: {path}")
     return path.resolve()
 
 
 def _chain(ref: str, base: Path, seen: tuple[Path, ...]) -> list[tuple[str, _ProfileFile]]:
-    path = _locate(ref, base)
+    path = _locate(ref, base, seen[-1] if seen else None)
     if path in seen:
         cycle = " -> ".join(str(p) for p in (*seen, path))
         raise ProfileError(f"{path}: extends: profiles extend each other in a cycle ({cycle})")

@@ -41,4 +41,9 @@ def run_check(settings: Settings, stream: TextIO | None = None) -> int:
         summary.add(report)
         formatter.report(report)
     formatter.end(summary)
+    if summary.files == 0:
+        print("media-preflight: error: no media files found in "
+              f"{', '.join(settings.paths)} (name a file to check it whatever its extension)",
+              file=sys.stderr)
+        return 2
     return summary.exit_status

@@ -31,7 +31,7 @@ def check(facts: MediaFacts, options: NoOptions) -> Iterator[Violation]:
 
 def doubt(facts: MediaFacts, options: NoOptions) -> str | None:
     if facts.problem_kind == "parse" and (facts.size_bytes or 0) > 0:
-        return "this FFmpeg could not open the file; another prober may"
+        return "this prober could not open the file; the API's FFmpeg might"
     return None
 
 

@@ -1,0 +1,62 @@
+"""Shared test helpers: where the media is, and the guarantee that tests never change it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "fixtures"
+REALWORLD = REPO.parent / "shared" / "realworld"
+FIXTURE_EXPECTED = json.loads((FIXTURES / "expected.json").read_text())["files"]
+HAS_FFPROBE = shutil.which("ffprobe") is not None
+HAS_FFMPEG = shutil.which("ffmpeg") is not None
+
+needs_ffprobe = pytest.mark.skipif(not HAS_FFPROBE, reason="ffprobe is not installed")
+needs_realworld = pytest.mark.skipif(not (REALWORLD / "expected.json").is_file(),
+                                     reason="../shared/realworld is not beside the repo")
+
+
+def fixture_path(name: str) -> Path:
+    """A fixture by its name in fixtures/expected.json, e.g. 'fail/dur_61.mp4'."""
+    return FIXTURES / name
+
+
+@pytest.fixture
+def without_ffprobe(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Behave as on a machine with no ffprobe binary."""
+    monkeypatch.setenv("MEDIA_PREFLIGHT_FFPROBE", "")
+
+
+def _snapshot(roots: list[Path]) -> dict[str, tuple[str, int]]:
+    state = {}
+    for root in roots:
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and not path.is_symlink():
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                state[str(path)] = (digest, path.stat().st_mtime_ns)
+    return state
+
+
+@pytest.fixture(scope="session", autouse=True)
+def inputs_are_never_modified() -> Iterator[None]:
+    """Across the whole suite, the bytes and mtimes of every input media file stay the same."""
+    roots = [FIXTURES / "pass", FIXTURES / "fail", REALWORLD / "files"]
+    before = _snapshot(roots)
+    yield
+    after = _snapshot(roots)
+    changed = sorted(p for p in before if before[p] != after.get(p))
+    assert not changed, f"tests modified input media: {changed}"
+
+
+def env_without_ffprobe() -> dict[str, str]:
+    """An environment for CLI subprocesses that hides ffprobe."""
+    return {**os.environ, "MEDIA_PREFLIGHT_FFPROBE": ""}
