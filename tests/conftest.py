@@ -47,6 +47,18 @@ def _snapshot(roots: list[Path]) -> dict[str, tuple[str, int]]:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def private_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """CLI runs in tests keep their result cache in a temporary folder, not the user's."""
+    previous = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = previous
+
+
+@pytest.fixture(scope="session", autouse=True)
 def inputs_are_never_modified() -> Iterator[None]:
     """Across the whole suite, the bytes and mtimes of every input media file stay the same."""
     roots = [FIXTURES / "pass", FIXTURES / "fail", REALWORLD / "files"]

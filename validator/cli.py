@@ -36,6 +36,9 @@ def main() -> None:
 @click.option("--format", "output_format", type=click.Choice(FORMATS),
               help="Output format [default: auto: text, coloured on a terminal].")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes [default: CPUs].")
+@click.option("--cache-dir", type=click.Path(file_okay=False), metavar="DIR",
+              help="Where to keep the result cache [default: the user cache directory].")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching paths (repeatable).")
 @click.option("--hidden", "include_hidden", is_flag=True, help="Walk hidden files/folders too.")
 @click.option("--quiet", "-q", is_flag=True, help="Text: print failing files and the summary only.")

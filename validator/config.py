@@ -41,6 +41,7 @@ class Settings:
     exclude: tuple[str, ...] = ()
     quiet: bool = False
     include_hidden: bool = False
+    cache_dir: Path | None = None
     rule_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     overrides_source: str = "pyproject.toml"
 
@@ -87,6 +88,7 @@ def build_settings(paths: tuple[str, ...], cwd: Path, **flags: Any) -> Settings:
         exclude=tuple(table.exclude) + tuple(flags.get("exclude") or ()),
         quiet=bool(flags.get("quiet")),
         include_hidden=bool(flags.get("include_hidden")),
+        cache_dir=_cache_dir(flags.get("cache_dir"), bool(flags.get("no_cache"))),
         rule_overrides=table.rules,
         overrides_source=str(pyproject) if pyproject else "pyproject.toml",
     )
@@ -97,3 +99,14 @@ def _profile_from_table(table: _ToolTable, pyproject: Path | None) -> str | None
         return table.profile
     looks_like_path = table.profile.endswith(".toml") or "/" in table.profile
     return str(pyproject.parent / table.profile) if looks_like_path else table.profile
+
+
+def _cache_dir(given: str | None, disabled: bool) -> Path | None:
+    """The result cache folder: none with --no-cache, the given one, or the user cache dir."""
+    if disabled:
+        return None
+    if given:
+        return Path(given)
+    from validator.cache import default_cache_dir
+
+    return default_cache_dir()

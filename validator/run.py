@@ -37,7 +37,8 @@ def run_check(settings: Settings, stream: TextIO | None = None) -> int:
     formatter.begin(profile.name)
     for report in validate_many(settings.paths, profile=profile, probe=settings.probe,
                                 jobs=settings.jobs, exclude=settings.exclude,
-                                include_hidden=settings.include_hidden):
+                                include_hidden=settings.include_hidden,
+                                cache_dir=settings.cache_dir):
         summary.add(report)
         formatter.report(report)
     formatter.end(summary)

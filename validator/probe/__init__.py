@@ -19,6 +19,39 @@ class UnknownBackend(ValueError):
     """A probe name that is not in the registry."""
 
 
+def _distribution(module: str) -> str:
+    """A package's installed version read from its dist-info folder name, without importing it."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec(module)
+    if spec is None or spec.origin is None:
+        return f"{module}:absent"
+    site = Path(spec.origin).resolve().parent.parent
+    found = sorted(p.name for p in site.glob(f"{module}-*.dist-info"))
+    return found[-1] if found else f"{module}:{spec.origin}"
+
+
+def _ffprobe_identity() -> str:
+    import os
+
+    from validator.probe.ffprobe import ffprobe_binary
+
+    binary = ffprobe_binary()
+    if binary is None:
+        return "ffprobe:absent"
+    st = os.stat(binary)
+    return f"ffprobe:{os.path.realpath(binary)}:{st.st_size}:{st.st_mtime_ns}"
+
+
+def fingerprint(probe: str) -> str:
+    """A cheap identity of the backends a probe choice may use (no backend is imported)."""
+    parts = {"libav": _distribution("av"), "mediainfo": _distribution("pymediainfo"),
+             "ffprobe": _ffprobe_identity()}
+    used = list(parts) if probe == "auto" else [probe]
+    return "|".join(parts[name] for name in used)
+
+
 def get_backend(name: str) -> Backend:
     """The backend called ``name``; an unknown name lists the valid ones."""
     try:
@@ -28,4 +61,4 @@ def get_backend(name: str) -> Backend:
         raise UnknownBackend(f"unknown probe backend {name!r} (choose from: {valid})") from None
 
 
-__all__ = ["BACKENDS", "PROBE_CHOICES", "Backend", "UnknownBackend", "get_backend", "read_facts"]
+__all__ = ["BACKENDS", "fingerprint", "PROBE_CHOICES", "Backend", "UnknownBackend", "get_backend", "read_facts"]
