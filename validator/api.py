@@ -54,7 +54,8 @@ def validate_many(paths: Iterable[str | os.PathLike[str]],
                   profile: ProfileLike = DEFAULT_PROFILE, probe: str = AUTO,
                   jobs: int | None = None, exclude: Iterable[str] = (),
                   include_hidden: bool = False, executor: Executor | None = None,
-                  cache_dir: str | os.PathLike[str] | None = None) -> Iterator[Report]:
+                  cache_dir: str | os.PathLike[str] | None = None,
+                  gitignore: bool = False) -> Iterator[Report]:
     """Check files and folders (walked for media), yielding Reports in input order as they finish.
 
     ``jobs`` worker processes (default: the CPU count; 1 runs in this
@@ -64,7 +65,7 @@ def validate_many(paths: Iterable[str | os.PathLike[str]],
     """
     _check_probe(probe)
     resolved = resolve_profile(profile)
-    items = discover((os.fspath(p) for p in paths), tuple(exclude), include_hidden)
+    items = discover((os.fspath(p) for p in paths), tuple(exclude), include_hidden, gitignore)
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     cache = _open_cache(cache_dir, resolved, probe)
     try:

@@ -14,7 +14,7 @@ import click
 from validator._version import __version__
 
 PROBES = ("auto", "libav", "mediainfo", "ffprobe")
-FORMATS = ("auto", "text", "json", "jsonl")
+FORMATS = ("auto", "text", "json", "jsonl", "sarif", "junit", "github")
 USAGE_ERROR = 2
 
 
@@ -34,13 +34,20 @@ def main() -> None:
 @click.option("--profile", "-p", help="Profile name (akool, akool-lipsync) or a .toml file.")
 @click.option("--probe", type=click.Choice(PROBES), help="How to read files [default: auto].")
 @click.option("--format", "output_format", type=click.Choice(FORMATS),
-              help="Output format [default: auto: text, coloured on a terminal].")
+              help="Output format [default: auto: github in GitHub Actions, else text, "
+                   "coloured on a terminal; with --output, from the file's extension].")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Write the report to FILE (atomically); print the summary only.")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress bar on stderr [default: on a terminal, for more than 5 files].")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes [default: CPUs].")
 @click.option("--cache-dir", type=click.Path(file_okay=False), metavar="DIR",
               help="Where to keep the result cache [default: the user cache directory].")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching paths (repeatable).")
 @click.option("--hidden", "include_hidden", is_flag=True, help="Walk hidden files/folders too.")
+@click.option("--gitignore/--no-gitignore", default=None,
+              help="In folders, skip what git ignores (.gitignore, .git/info/exclude).")
 @click.option("--quiet", "-q", is_flag=True, help="Text: print failing files and the summary only.")
 def check(paths: tuple[str, ...], **flags: object) -> None:
     """Check video files and folders (walked for media files).

@@ -26,6 +26,7 @@ class _ToolTable(BaseModel):
     probe: Literal["auto", "libav", "mediainfo", "ffprobe"] | None = None
     exclude: list[str] = []
     jobs: int | None = Field(default=None, ge=1)
+    gitignore: bool | None = None
     rules: dict[str, dict[str, Any]] = {}
 
 
@@ -41,6 +42,9 @@ class Settings:
     exclude: tuple[str, ...] = ()
     quiet: bool = False
     include_hidden: bool = False
+    gitignore: bool = False
+    output: str | None = None
+    progress: bool | None = None
     cache_dir: Path | None = None
     rule_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     overrides_source: str = "pyproject.toml"
@@ -88,6 +92,9 @@ def build_settings(paths: tuple[str, ...], cwd: Path, **flags: Any) -> Settings:
         exclude=tuple(table.exclude) + tuple(flags.get("exclude") or ()),
         quiet=bool(flags.get("quiet")),
         include_hidden=bool(flags.get("include_hidden")),
+        gitignore=bool(table.gitignore if flags.get("gitignore") is None else flags["gitignore"]),
+        output=flags.get("output") or None,
+        progress=flags.get("progress"),
         cache_dir=_cache_dir(flags.get("cache_dir"), bool(flags.get("no_cache"))),
         rule_overrides=table.rules,
         overrides_source=str(pyproject) if pyproject else "pyproject.toml",

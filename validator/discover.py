@@ -2,7 +2,10 @@
 
 Folders are walked lazily (the first file is probed before the walk ends),
 sorted for stable output, hidden entries skipped unless asked, symlinked
-folders followed once (a link loop is walked only once).
+folders followed once (a link loop is walked only once). With ``gitignore``,
+what git would ignore is skipped too: the ``.gitignore`` files met on the way
+down, those above the walked folder up to its repository's root, and the
+repository's ``.git/info/exclude``; ``.git`` folders are never walked then.
 """
 
 from __future__ import annotations
@@ -12,6 +15,10 @@ import os
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 MEDIA_EXTENSIONS = frozenset({
     ".mp4", ".m4v", ".mov", ".qt", ".mkv", ".webm", ".avi", ".flv", ".f4v", ".wmv", ".asf",
@@ -43,21 +50,74 @@ def excluded(path: str, root: str, patterns: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatch(c, p) for p in patterns for c in candidates)
 
 
+# Ignore files in force for a folder, outermost first: (the folder they apply to, patterns).
+IgnoreRules = tuple[tuple[str, "GitIgnoreSpec"], ...]
+
+
+def read_ignore_file(path: str) -> GitIgnoreSpec | None:
+    """The patterns of one .gitignore-style file, or None when it is absent or unreadable."""
+    from pathspec import GitIgnoreSpec
+
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return GitIgnoreSpec.from_lines(handle.read().splitlines())
+    except OSError:
+        return None
+
+
+def _with_ignore_file(rules: IgnoreRules, base: str, path: str) -> IgnoreRules:
+    spec = read_ignore_file(path)
+    return (*rules, (base, spec)) if spec is not None else rules
+
+
+def enclosing_ignore_rules(folder: str) -> IgnoreRules:
+    """The ignore files above ``folder`` in its git repository (none outside a repository)."""
+    chain = [os.path.abspath(folder)]
+    while not os.path.exists(os.path.join(chain[-1], ".git")):
+        parent = os.path.dirname(chain[-1])
+        if parent == chain[-1]:
+            return ()
+        chain.append(parent)
+    top = chain[-1]
+    rules = _with_ignore_file((), top, os.path.join(top, ".git", "info", "exclude"))
+    for above in reversed(chain[1:]):
+        rules = _with_ignore_file(rules, above, os.path.join(above, ".gitignore"))
+    return rules
+
+
+def git_ignored(path: str, is_dir: bool, rules: IgnoreRules) -> bool:
+    """Whether git would ignore ``path``: the deepest ignore file with a pattern for it decides."""
+    verdict: bool | None = None
+    absolute = os.path.abspath(path)
+    for base, spec in rules:
+        relative = os.path.relpath(absolute, base).replace(os.sep, "/")
+        found = spec.check_file(relative + "/" if is_dir else relative).include
+        verdict = found if found is not None else verdict
+    return bool(verdict)
+
+
+def _git_skips(entry: os.DirEntry[str], kind: str, rules: IgnoreRules) -> bool:
+    return entry.name == ".git" or git_ignored(entry.path, kind == "dir", rules)
+
+
 def discover(paths: Iterable[str], exclude: tuple[str, ...] = (),
-             include_hidden: bool = False) -> Iterator[str | WalkError]:
+             include_hidden: bool = False, gitignore: bool = False) -> Iterator[str | WalkError]:
     """Yield files to check: each named path that is not a folder, and media under folders."""
     for path in paths:
         if os.path.isdir(path):
-            yield from _walk(path, exclude, include_hidden)
+            rules = enclosing_ignore_rules(path) if gitignore else None
+            yield from _walk(path, exclude, include_hidden, rules)
         else:
             yield path
 
 
-def _walk(root: str, exclude: tuple[str, ...], include_hidden: bool) -> Iterator[str | WalkError]:
+def _walk(root: str, exclude: tuple[str, ...], include_hidden: bool,
+          ignore: IgnoreRules | None) -> Iterator[str | WalkError]:
+    """Walk one folder; ``ignore`` is None when .gitignore files do not count."""
     seen: set[tuple[int, int]] = set()
-    stack = [root]
+    stack: list[tuple[str, IgnoreRules | None]] = [(root, ignore)]
     while stack:
-        folder = stack.pop()
+        folder, rules = stack.pop()
         try:
             st = os.stat(folder)
         except OSError as exc:
@@ -72,6 +132,8 @@ def _walk(root: str, exclude: tuple[str, ...], include_hidden: bool) -> Iterator
         except OSError as exc:
             yield WalkError(folder, exc.strerror or str(exc))
             continue
+        if rules is not None:
+            rules = _with_ignore_file(rules, folder, os.path.join(folder, ".gitignore"))
         subfolders = []
         for entry in entries:
             if not include_hidden and entry.name.startswith("."):
@@ -79,9 +141,12 @@ def _walk(root: str, exclude: tuple[str, ...], include_hidden: bool) -> Iterator
             if excluded(entry.path, root, exclude):
                 continue
             kind = _kind(entry)
+            wanted = kind == "dir" or (kind == "file" and is_media_name(entry.name))
+            if not wanted or (rules is not None and _git_skips(entry, kind, rules)):
+                continue
             if kind == "dir":
-                subfolders.append(entry.path)
-            elif kind == "file" and is_media_name(entry.name):
+                subfolders.append((entry.path, rules))
+            else:
                 yield entry.path
         stack.extend(reversed(subfolders))
 

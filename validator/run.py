@@ -4,21 +4,75 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from typing import TextIO
 
 from validator.api import validate_many
 from validator.config import Settings
+from validator.discover import discover
 from validator.findings import Summary
 from validator.formatters import get_formatter
+from validator.formatters.text import summary_lines
 from validator.profile import Profile, load_profile
+from validator.progress import NoProgress, ScanProgress, start_progress
+
+# ``--output FILE`` with ``--format auto``: the format its extension names (else text).
+FILE_FORMATS = {".sarif": "sarif", ".xml": "junit", ".json": "json", ".jsonl": "jsonl",
+                ".ndjson": "jsonl"}
 
 
 def choose_format(name: str, stream: TextIO) -> tuple[str, bool]:
-    """Resolve ``auto``: the format to use and whether to colour it."""
+    """Resolve ``auto``: the format to use and whether to colour it.
+
+    ``auto`` is ``github`` inside GitHub Actions, else text, coloured on a terminal.
+    """
     is_tty = hasattr(stream, "isatty") and stream.isatty()
     if name != "auto":
         return name, name == "text" and is_tty and "NO_COLOR" not in os.environ
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        return "github", False
     return "text", is_tty and "NO_COLOR" not in os.environ
+
+
+def file_format(name: str, path: str) -> str:
+    """The format of an ``--output`` file: as given, or for ``auto`` from its extension."""
+    if name != "auto":
+        return name
+    return FILE_FORMATS.get(os.path.splitext(path)[1].lower(), "text")
+
+
+@contextmanager
+def atomic_text_file(path: str) -> Iterator[TextIO]:
+    """A UTF-8 file that appears whole or not at all: written beside it, then renamed over it."""
+    target = os.path.abspath(path)
+    try:
+        fd, temp = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".tmp",
+                                    prefix=f".{os.path.basename(target)}.")
+    except OSError as exc:
+        raise ValueError(f"cannot write --output {path}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, _new_file_mode(target))
+        os.replace(temp, target)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def _new_file_mode(path: str) -> int:
+    """The mode the file keeps if it exists, else what the umask gives a new file."""
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def load_run_profile(settings: Settings) -> Profile:
@@ -27,21 +81,46 @@ def load_run_profile(settings: Settings) -> Profile:
                         overrides_source=settings.overrides_source)
 
 
-def run_check(settings: Settings, stream: TextIO | None = None) -> int:
-    """Check every path, stream the reports to ``stream``, return the exit status."""
-    out = stream or sys.stdout
-    profile = load_run_profile(settings)
-    name, color = choose_format(settings.output_format, out)
-    formatter = get_formatter(name)(out, quiet=settings.quiet, color=color)
+def check_paths(settings: Settings, profile: Profile, stream: TextIO,
+                chosen: tuple[str, bool], progress: NoProgress | ScanProgress) -> Summary:
+    """Check every path: each report to the formatter (as ``chosen``) and the progress bar."""
+    name, color = chosen
+    formatter = get_formatter(name)(stream, quiet=settings.quiet, color=color)
     summary = Summary()
     formatter.begin(profile.name)
     for report in validate_many(settings.paths, profile=profile, probe=settings.probe,
                                 jobs=settings.jobs, exclude=settings.exclude,
                                 include_hidden=settings.include_hidden,
-                                cache_dir=settings.cache_dir):
+                                cache_dir=settings.cache_dir, gitignore=settings.gitignore):
         summary.add(report)
         formatter.report(report)
+        progress.advance(report)
+    progress.close()
     formatter.end(summary)
+    return summary
+
+
+def run_check(settings: Settings, stream: TextIO | None = None) -> int:
+    """Check every path, report to ``stream`` (or ``--output``), return the exit status.
+
+    With ``--output`` the report goes to the file and ``stream`` gets the summary.
+    A progress bar goes to stderr (see :mod:`validator.progress`).
+    """
+    out = stream or sys.stdout
+    profile = load_run_profile(settings)
+    progress = start_progress(settings.progress, sys.stderr, lambda: discover(
+        settings.paths, settings.exclude, settings.include_hidden, settings.gitignore))
+    try:
+        if settings.output:
+            with atomic_text_file(settings.output) as handle:
+                name = file_format(settings.output_format, settings.output)
+                summary = check_paths(settings, profile, handle, (name, False), progress)
+            out.writelines(line + "\n" for line in summary_lines(summary))
+        else:
+            chosen = choose_format(settings.output_format, out)
+            summary = check_paths(settings, profile, progress.output(out), chosen, progress)
+    finally:
+        progress.close()
     if summary.files == 0:
         print("media-preflight: error: no media files found in "
               f"{', '.join(settings.paths)} (name a file to check it whatever its extension)",

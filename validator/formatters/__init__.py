@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from validator.formatters.base import Formatter
+from validator.formatters.github import GithubFormatter
 from validator.formatters.jsonfmt import JsonFormatter, JsonLinesFormatter
+from validator.formatters.junit import JunitFormatter
+from validator.formatters.sarif import SarifFormatter
 from validator.formatters.text import TextFormatter
 
 FORMATTERS: dict[str, type[Formatter]] = {
     "text": TextFormatter,
     "json": JsonFormatter,
     "jsonl": JsonLinesFormatter,
+    "sarif": SarifFormatter,
+    "junit": JunitFormatter,
+    "github": GithubFormatter,
 }
 
 
