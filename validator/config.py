@@ -46,6 +46,7 @@ class Settings:
     output: str | None = None
     progress: bool | None = None
     cache_dir: Path | None = None
+    timeout: float = 30.0
     rule_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     overrides_source: str = "pyproject.toml"
 
@@ -96,6 +97,7 @@ def build_settings(paths: tuple[str, ...], cwd: Path, **flags: Any) -> Settings:
         output=flags.get("output") or None,
         progress=flags.get("progress"),
         cache_dir=_cache_dir(flags.get("cache_dir"), bool(flags.get("no_cache"))),
+        timeout=flags.get("timeout") or 30.0,
         rule_overrides=table.rules,
         overrides_source=str(pyproject) if pyproject else "pyproject.toml",
     )

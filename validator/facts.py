@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-ProblemKind = Literal["io", "parse", "lfs-pointer", "timeout"]
+ProblemKind = Literal["io", "parse", "lfs-pointer", "timeout", "crash"]
 
 
 class _Frozen(BaseModel):

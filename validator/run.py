@@ -91,7 +91,8 @@ def check_paths(settings: Settings, profile: Profile, stream: TextIO,
     for report in validate_many(settings.paths, profile=profile, probe=settings.probe,
                                 jobs=settings.jobs, exclude=settings.exclude,
                                 include_hidden=settings.include_hidden,
-                                cache_dir=settings.cache_dir, gitignore=settings.gitignore):
+                                cache_dir=settings.cache_dir, gitignore=settings.gitignore,
+                                timeout=settings.timeout):
         summary.add(report)
         formatter.report(report)
         progress.advance(report)

@@ -1,0 +1,349 @@
+"""Running checks: batches of paths to worker processes, in input order, under a time limit.
+
+Probes run in worker processes (forked, each in its own process group), never
+in the caller: a file that makes a native library spin or crash costs that
+file a finding, and the run goes on. A batch that does not finish in time, or
+whose worker died, is re-run one file at a time on a fresh pool, so the guilty
+file is named and the others still get their real verdicts. Unchanged files
+are answered from the result cache without a probe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import faulthandler
+import multiprocessing
+import os
+import pickle
+import select
+import signal
+import sys
+import time
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+
+from validator.cache import FileKey, ResultCache, file_key
+from validator.discover import WalkError
+from validator.engine import evaluate
+from validator.facts import MediaFacts, ProblemKind
+from validator.findings import Report, printable_path
+from validator.pipeline import inspect_file
+from validator.profile import Profile
+
+BATCH_SIZE = 8
+DEFAULT_TIMEOUT = 30.0
+_PER_ITEM_SLACK = 0.5
+
+Item = str | WalkError
+
+
+def check_batch(items: list[Item], profile: Profile, probe: str) -> list[Report]:
+    """Check a batch of paths in one task (what a worker process runs)."""
+    return [check_item(item, profile, probe) for item in items]
+
+
+def check_item(item: Item, profile: Profile, probe: str) -> Report:
+    """One path's report (a folder that could not be listed becomes a file-access report)."""
+    if isinstance(item, WalkError):
+        return problem_report(item.path, profile, "io", f"cannot list folder: {item.reason}")
+    return inspect_file(item, profile, probe)
+
+
+def problem_report(path: str, profile: Profile, kind: ProblemKind, problem: str) -> Report:
+    """A report for a file the pipeline could not finish with."""
+    facts = MediaFacts(path=path, source="media-preflight", problem=problem, problem_kind=kind)
+    return Report.from_findings(path, evaluate(profile, facts), facts)
+
+
+def relocated(report: Report, path: str) -> Report:
+    """A cached report shown under the path this run was given (it was keyed by the real path)."""
+    media = report.media.model_copy(update={"path": path}) if report.media else None
+    return report.model_copy(update={"path": path, "media": media})
+
+
+class _Batch:
+    """Paths sent to a worker together; submitted when full or when a result is awaited."""
+
+    def __init__(self) -> None:
+        self.items: list[Item] = []
+        self.keys: list[FileKey | None] = []
+        self.future: Future[list[Report]] | None = None
+        self.reports: list[Report] | None = None
+
+
+_Slot = Report | tuple[_Batch, int]
+
+
+class WorkerPool:
+    """A process pool it can kill and replace when a worker hangs or dies."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+
+    def submit(self, items: list[Item], profile: Profile, probe: str) -> Future[list[Report]]:
+        if self._pool is None:
+            self._pool = _new_pool(self.workers)
+        return self._pool.submit(check_batch, items, profile, probe)
+
+    def restart(self) -> None:
+        """Kill every worker (and what it started, such as ffprobe) and start afresh."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        for process in list(getattr(pool, "_processes", {}).values()):
+            _kill_group(process.pid)
+        pool.shutdown(wait=True, cancel_futures=True)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def _new_pool(workers: int) -> ProcessPoolExecutor:
+    _warm_up_backends()
+    context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                               initializer=_worker_init)
+
+
+def _warm_up_backends() -> None:
+    """Import the probe libraries once here, so forked workers start with them loaded."""
+    from validator.probe import BACKENDS
+
+    for backend in BACKENDS.values():
+        backend.unavailable()
+
+
+def _worker_init() -> None:
+    """Each worker leads its own process group (so a kill reaches its ffprobe too)
+    and leaves Ctrl-C to the parent, which stops the run."""
+    if hasattr(os, "setpgrp"):
+        os.setpgrp()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    faulthandler.disable()   # a crash is reported as a finding, not as a dump on stderr
+
+
+def _kill_group(pid: int | None) -> None:
+    if pid is None:
+        return
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError, AttributeError):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+class ForkFailed(Exception):
+    """A forked check did not return: it timed out or its process died."""
+
+    def __init__(self, kind: ProblemKind, detail: str) -> None:
+        super().__init__(kind, detail)
+        self.kind, self.detail = kind, detail
+
+
+def run_forked(items: list[Item], profile: Profile, probe: str, timeout: float) -> list[Report]:
+    """Check a batch in a forked child (a millisecond to start) and wait at most ``timeout``."""
+    _warm_up_backends()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: check, send the pickled reports, leave without cleanup
+        status = 1
+        try:
+            _worker_init()
+            os.close(read_end)
+            payload = pickle.dumps(check_batch(items, profile, probe))
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(payload)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    try:
+        payload = _read_all(read_end, timeout)
+    except BaseException:   # interrupted: take the child (and its prober) down with us
+        _kill_group(pid)
+        os.waitpid(pid, 0)
+        raise
+    finally:
+        os.close(read_end)
+    if payload is None:
+        _kill_group(pid)
+        os.waitpid(pid, 0)
+        raise ForkFailed("timeout", "")
+    _, status = os.waitpid(pid, 0)
+    if status != 0 or not payload:
+        raise ForkFailed("crash", _describe(status))
+    reports: list[Report] = pickle.loads(payload)
+    return reports
+
+
+def _read_all(fd: int, timeout: float) -> bytes | None:
+    """Everything written to a pipe until EOF, or None if that takes longer than ``timeout``."""
+    deadline = time.monotonic() + timeout
+    chunks = []
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+            return None
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def _describe(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"killed by {signal.Signals(os.WTERMSIG(status)).name}"
+    return f"exit status {os.waitstatus_to_exitcode(status)}"
+
+
+class Scheduler:
+    """Hands misses to workers in batches, answers hits from the cache, keeps input order."""
+
+    def __init__(self, profile: Profile, probe: str, workers: int, timeout: float,
+                 cache: ResultCache | None = None, executor: Executor | None = None) -> None:
+        self.profile, self.probe, self.cache, self.timeout = profile, probe, cache, timeout
+        self.executor = executor
+        self.forked = executor is None and workers <= 1 and hasattr(os, "fork")
+        self.pool = WorkerPool(workers) if executor is None and not self.forked else None
+        self.open_batch = _Batch()
+        self.outstanding: list[_Batch] = []
+
+    def slot(self, item: Item) -> _Slot:
+        """A cached report, or a place in the batch that will produce it."""
+        key = None
+        if self.cache is not None and isinstance(item, str):
+            key = file_key(item)
+            cached = self.cache.get(key) if key is not None else None
+            if cached is not None:
+                return relocated(cached, printable_path(item))
+        if len(self.open_batch.items) >= BATCH_SIZE:
+            self.submit(self.open_batch)
+            self.open_batch = _Batch()
+        batch = self.open_batch
+        batch.items.append(item)
+        batch.keys.append(key)
+        return batch, len(batch.items) - 1
+
+    def submit(self, batch: _Batch) -> None:
+        """Send a batch to the workers (once)."""
+        if batch.future is not None or batch.reports is not None or not batch.items:
+            return
+        if self.forked:
+            batch.reports = self._run_forked(batch.items)
+            self._remember(batch)
+            return
+        if self.executor is not None:
+            batch.future = self.executor.submit(check_batch, batch.items, self.profile,
+                                                self.probe)
+        else:
+            assert self.pool is not None
+            batch.future = self.pool.submit(batch.items, self.profile, self.probe)
+        self.outstanding.append(batch)
+
+    def resolve(self, slot: _Slot) -> Report:
+        """The report for a slot, waiting for its batch if need be."""
+        if isinstance(slot, Report):
+            return slot
+        batch, index = slot
+        if batch.reports is None:
+            self.submit(batch)
+        if batch.reports is None:
+            batch.reports = self._wait(batch)
+            if batch in self.outstanding:
+                self.outstanding.remove(batch)
+            self._remember(batch)
+        return batch.reports[index]
+
+    def _wait(self, batch: _Batch) -> list[Report]:
+        self.submit(batch)
+        assert batch.future is not None
+        if self.pool is None:   # an executor we do not own: its own retries apply
+            return batch.future.result()
+        try:
+            return batch.future.result(timeout=self._budget(len(batch.items)))
+        except (FutureTimeout, BrokenExecutor):
+            return self._recover(batch)
+
+    def _run_forked(self, items: list[Item]) -> list[Report]:
+        try:
+            return run_forked(items, self.profile, self.probe, self._budget(len(items)))
+        except ForkFailed as failure:
+            if len(items) == 1:
+                return [self._failed(items[0], failure.kind, failure.detail)]
+            return [self._run_forked([item])[0] for item in items]
+
+    def _budget(self, count: int) -> float:
+        return self.timeout + _PER_ITEM_SLACK * count
+
+    def _recover(self, batch: _Batch) -> list[Report]:
+        """Replace the pool, requeue what was lost, and re-run this batch file by file."""
+        self._restart()
+        return [self._run_alone(item) for item in batch.items]
+
+    def _restart(self) -> None:
+        assert self.pool is not None
+        self.pool.restart()
+        for other in self.outstanding:
+            other.future = None
+        self.outstanding.clear()
+
+    def _run_alone(self, item: Item) -> Report:
+        assert self.pool is not None
+        future = self.pool.submit([item], self.profile, self.probe)
+        try:
+            return future.result(timeout=self._budget(1))[0]
+        except FutureTimeout:
+            self._restart()
+            return self._failed(item, "timeout")
+        except BrokenExecutor:
+            self._restart()
+            return self._failed(item, "crash", "its worker process died")
+
+    def _failed(self, item: Item, kind: ProblemKind, detail: str = "") -> Report:
+        if kind == "timeout":
+            problem = f"probing did not finish within {self.timeout:g} s (the prober hangs on it)"
+        else:
+            problem = f"the prober crashed while reading it ({detail})"
+        path = item.path if isinstance(item, WalkError) else item
+        return problem_report(printable_path(path), self.profile, kind, problem)
+
+    def _remember(self, batch: _Batch) -> None:
+        if self.cache is None or batch.reports is None:
+            return
+        for key, report in zip(batch.keys, batch.reports, strict=True):
+            failed = report.media is not None and report.media.problem_kind in (
+                "io", "timeout", "crash")
+            if key is not None and not failed:
+                self.cache.put(key, report)
+
+    def close(self, kill: bool = False) -> None:
+        """Stop the workers: let them finish, or (on an interrupted run) kill them."""
+        if self.pool is not None:
+            if kill:
+                self.pool.restart()
+            else:
+                self.pool.close()
+        if self.cache is not None:
+            self.cache.close()
+
+
+def schedule(items: Iterator[Item], scheduler: Scheduler, window: int) -> Iterator[Report]:
+    """Reports for the items, in order, with at most ``window`` items in flight."""
+    pending: deque[_Slot] = deque()
+    finished = False
+    try:
+        for item in items:
+            pending.append(scheduler.slot(item))
+            while len(pending) > window:
+                yield scheduler.resolve(pending.popleft())
+        scheduler.submit(scheduler.open_batch)
+        while pending:
+            yield scheduler.resolve(pending.popleft())
+        finished = True
+    finally:
+        scheduler.close(kill=not finished)
