@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from validator.api import validate, validate_many
     from validator.facts import MediaFacts
     from validator.findings import Finding, Report
+    from validator.fix import FixResult, fix
     from validator.profile import Profile, load_profile
 
 _LAZY = {
@@ -25,10 +26,12 @@ _LAZY = {
     "Report": "validator.findings",
     "Profile": "validator.profile",
     "load_profile": "validator.profile",
+    "fix": "validator.fix",
+    "FixResult": "validator.fix",
 }
 
-__all__ = ["Finding", "MediaFacts", "Profile", "Report", "__version__", "load_profile",
-           "validate", "validate_many"]
+__all__ = ["Finding", "FixResult", "MediaFacts", "Profile", "Report", "__version__", "fix",
+           "load_profile", "validate", "validate_many"]
 
 
 def __getattr__(name: str) -> Any:

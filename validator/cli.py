@@ -51,6 +51,8 @@ def main() -> None:
 @click.option("--gitignore/--no-gitignore", default=None,
               help="In folders, skip what git ignores (.gitignore, .git/info/exclude).")
 @click.option("--quiet", "-q", is_flag=True, help="Text: print failing files and the summary only.")
+@click.option("--fix-hints", is_flag=True,
+              help="Text: under each fixable failing file, the `fix` command that repairs it.")
 def check(paths: tuple[str, ...], **flags: object) -> None:
     """Check video files and folders (walked for media files).
 
@@ -110,3 +112,48 @@ def profiles(show: str | None) -> None:
             click.echo(f"{name:16} {load_profile(name).description}")
     except ProfileError as exc:
         _fail(str(exc))
+
+
+@main.command("fix")
+@click.argument("input_path", metavar="INPUT")
+@click.option("--output", "-o", metavar="OUTPUT",
+              help="Where to write the fixed file [default: INPUT's name + .fixed.mp4, beside it].")
+@click.option("--profile", "-p", help="Profile name (akool, akool-lipsync) or a .toml file.")
+@click.option("--dry-run", is_flag=True, help="Print the FFmpeg command; run and write nothing.")
+@click.option("--force", "-f", is_flag=True, help="Overwrite OUTPUT if it exists.")
+def fix_command(input_path: str, output: str | None, profile: str | None, dry_run: bool,
+                force: bool) -> None:
+    """Write a copy of INPUT that the API accepts, made by one FFmpeg command.
+
+    The input is never changed. Exit status: 0 the output passes (or INPUT
+    already did), 1 it still fails or cannot be fixed, 2 usage error (such as
+    an existing OUTPUT without --force).
+    """
+    from validator.config import build_settings
+    from validator.fix import (
+        FfmpegFailed,
+        FixError,
+        exit_status,
+        fix,
+        result_lines,
+        terminal_progress,
+    )
+    from validator.profile import ProfileError
+    from validator.run import load_run_profile
+
+    try:
+        settings = build_settings((input_path,), Path.cwd(), profile=profile)
+        progress = terminal_progress(sys.stderr) if sys.stderr.isatty() else None
+        result = fix(input_path, output, profile=load_run_profile(settings), dry_run=dry_run,
+                     force=force, progress=progress)
+    except (FixError, ProfileError) as exc:
+        _fail(str(exc))
+    except FfmpegFailed as exc:
+        click.echo(f"media-preflight: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("media-preflight: interrupted", err=True)
+        sys.exit(130)
+    for line in result_lines(result):
+        click.echo(line)
+    sys.exit(exit_status(result))

@@ -42,6 +42,7 @@ class Settings:
     exclude: tuple[str, ...] = ()
     quiet: bool = False
     include_hidden: bool = False
+    fix_hints: bool = False
     gitignore: bool = False
     output: str | None = None
     progress: bool | None = None
@@ -93,6 +94,7 @@ def build_settings(paths: tuple[str, ...], cwd: Path, **flags: Any) -> Settings:
         exclude=tuple(table.exclude) + tuple(flags.get("exclude") or ()),
         quiet=bool(flags.get("quiet")),
         include_hidden=bool(flags.get("include_hidden")),
+        fix_hints=bool(flags.get("fix_hints")),
         gitignore=bool(table.gitignore if flags.get("gitignore") is None else flags["gitignore"]),
         output=flags.get("output") or None,
         progress=flags.get("progress"),

@@ -86,6 +86,7 @@ def check_paths(settings: Settings, profile: Profile, stream: TextIO,
     """Check every path: each report to the formatter (as ``chosen``) and the progress bar."""
     name, color = chosen
     formatter = get_formatter(name)(stream, quiet=settings.quiet, color=color)
+    formatter.fix_hints = settings.fix_hints
     summary = Summary()
     formatter.begin(profile.name)
     for report in validate_many(settings.paths, profile=profile, probe=settings.probe,

@@ -10,6 +10,8 @@ from validator.findings import Report, Summary
 class Formatter:
     """Renders a run's reports to a stream as they arrive."""
 
+    fix_hints = False  # text: show the `fix` command under fixable failures
+
     def __init__(self, stream: TextIO, *, quiet: bool = False, color: bool = False) -> None:
         self.stream = stream
         self.quiet = quiet

@@ -50,7 +50,21 @@ class TextFormatter(Formatter):
         if self.quiet and status == "pass":
             return
         self._emit(line, status)
+        if self.fix_hints:
+            self._fix_hint(report)
         self.stream.flush()
+
+    profile_name: str | None = None
+
+    def begin(self, profile_name: str) -> None:
+        self.profile_name = profile_name
+
+    def _fix_hint(self, report: Report) -> None:
+        """'  fix: media-preflight fix clip.mov' under a failure `fix` can repair."""
+        from validator.fix import fix_hint, fixable
+
+        if fixable(report):
+            self._emit(f"  fix: {fix_hint(report.path, self.profile_name)}")
 
     def end(self, summary: Summary) -> None:
         for line in summary_lines(summary):
