@@ -88,6 +88,8 @@ def test_fifo_in_a_folder_is_skipped(tmp_path: Path) -> None:
     result = cli("check", "--format", "json", str(tmp_path))
     assert [Path(r["path"]).name for r in json.loads(result.stdout)["results"]] == ["ok.mp4"]
     assert result.returncode == 0
+    assert f"media-preflight: note: skipped {tmp_path / 'pipe.mp4'}: not a regular file" \
+        in result.stderr
 
 
 def test_symlink_loops(tmp_path: Path) -> None:
@@ -97,6 +99,8 @@ def test_symlink_loops(tmp_path: Path) -> None:
     shutil.copy(GOOD, tmp_path / "sub" / "ok.mp4")
     folder = cli("check", "--format", "json", str(tmp_path))
     assert [Path(r["path"]).name for r in json.loads(folder.stdout)["results"]] == ["ok.mp4"]
+    assert "skipped" in folder.stderr and "loop.mp4: a dangling symbolic link or a link loop" \
+        in folder.stderr
     named = cli("check", str(tmp_path / "loop.mp4"))
     assert named.returncode == 2
     assert "Too many levels of symbolic links" in named.stdout

@@ -18,6 +18,17 @@ FORMATS = ("auto", "text", "json", "jsonl", "sarif", "junit", "github")
 USAGE_ERROR = 2
 
 
+def _notes_to_stderr() -> None:
+    """Notes the library logs (e.g. a FIFO skipped in a folder) go to stderr, one line each."""
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("media-preflight: note: %(message)s"))
+    logger = logging.getLogger("media-preflight")
+    logger.addHandler(handler)
+    logger.propagate = False
+
+
 def _fail(message: str) -> None:
     click.echo(f"media-preflight: error: {message}", err=True)
     sys.exit(USAGE_ERROR)
@@ -64,6 +75,7 @@ def check(paths: tuple[str, ...], **flags: object) -> None:
     from validator.profile import ProfileError
     from validator.run import run_check
 
+    _notes_to_stderr()
     try:
         settings = build_settings(paths, Path.cwd(), **flags)
         status = run_check(settings)

@@ -11,6 +11,7 @@ repository's ``.git/info/exclude``; ``.git`` folders are never walked then.
 from __future__ import annotations
 
 import fnmatch
+import logging
 import os
 import stat
 from collections.abc import Iterable, Iterator
@@ -141,6 +142,9 @@ def _walk(root: str, exclude: tuple[str, ...], include_hidden: bool,
             if excluded(entry.path, root, exclude):
                 continue
             kind = _kind(entry)
+            if kind in _SKIP_REASONS and is_media_name(entry.name):
+                _note_skipped(entry.path, kind)
+                continue
             wanted = kind == "dir" or (kind == "file" and is_media_name(entry.name))
             if not wanted or (rules is not None and _git_skips(entry, kind, rules)):
                 continue
@@ -149,6 +153,17 @@ def _walk(root: str, exclude: tuple[str, ...], include_hidden: bool,
             else:
                 yield entry.path
         stack.extend(reversed(subfolders))
+
+
+_SKIP_REASONS = {"special": "not a regular file (a FIFO, socket or device): not opened",
+                 "broken": "a dangling symbolic link or a link loop"}
+_log = logging.getLogger("media-preflight")
+
+
+def _note_skipped(path: str, kind: str) -> None:
+    """Say on the log (stderr for the CLI) that a media-named entry was passed over, and why."""
+    shown = os.fsencode(path).decode("utf-8", "backslashreplace")
+    _log.warning("skipped %s: %s", shown, _SKIP_REASONS[kind])
 
 
 def _kind(entry: os.DirEntry[str]) -> str:
