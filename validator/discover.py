@@ -3,9 +3,10 @@
 Folders are walked lazily (the first file is probed before the walk ends),
 sorted for stable output, hidden entries skipped unless asked, symlinked
 folders followed once (a link loop is walked only once). With ``gitignore``,
-what git would ignore is skipped too: the ``.gitignore`` files met on the way
-down, those above the walked folder up to its repository's root, and the
-repository's ``.git/info/exclude``; ``.git`` folders are never walked then.
+in a git repository, what git would ignore is skipped too: the ``.gitignore``
+files met on the way down, those above the walked folder up to the
+repository's root, and its ``.git/info/exclude`` (not the user's global
+excludes file); ``.git`` folders are never walked then.
 """
 
 from __future__ import annotations
@@ -71,13 +72,13 @@ def _with_ignore_file(rules: IgnoreRules, base: str, path: str) -> IgnoreRules:
     return (*rules, (base, spec)) if spec is not None else rules
 
 
-def enclosing_ignore_rules(folder: str) -> IgnoreRules:
-    """The ignore files above ``folder`` in its git repository (none outside a repository)."""
+def enclosing_ignore_rules(folder: str) -> IgnoreRules | None:
+    """The ignore files above ``folder`` in its git repository; None outside a repository."""
     chain = [os.path.abspath(folder)]
     while not os.path.exists(os.path.join(chain[-1], ".git")):
         parent = os.path.dirname(chain[-1])
         if parent == chain[-1]:
-            return ()
+            return None
         chain.append(parent)
     top = chain[-1]
     rules = _with_ignore_file((), top, os.path.join(top, ".git", "info", "exclude"))
