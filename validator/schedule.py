@@ -155,9 +155,9 @@ def run_forked(items: list[Item], profile: Profile, probe: str, timeout: float) 
         try:
             _worker_init()
             os.close(read_end)
-            payload = pickle.dumps(check_batch(items, profile, probe))
+            sent = pickle.dumps(check_batch(items, profile, probe))
             with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(payload)
+                pipe.write(sent)
             status = 0
         finally:
             os._exit(status)
@@ -184,7 +184,7 @@ def run_forked(items: list[Item], profile: Profile, probe: str, timeout: float) 
 def _read_all(fd: int, timeout: float) -> bytes | None:
     """Everything written to a pipe until EOF, or None if that takes longer than ``timeout``."""
     deadline = time.monotonic() + timeout
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:

@@ -61,4 +61,5 @@ def get_backend(name: str) -> Backend:
         raise UnknownBackend(f"unknown probe backend {name!r} (choose from: {valid})") from None
 
 
-__all__ = ["BACKENDS", "fingerprint", "PROBE_CHOICES", "Backend", "UnknownBackend", "get_backend", "read_facts"]
+__all__ = ["BACKENDS", "PROBE_CHOICES", "Backend", "UnknownBackend", "fingerprint",
+           "get_backend", "read_facts"]
