@@ -21,7 +21,8 @@ def rule_ids(profile_name: str | Path) -> list[str]:
 def test_shipped_profiles() -> None:
     assert set(shipped_profiles()) == {"akool", "akool-lipsync"}
     assert rule_ids("akool") == ["file-access", "readable", "audio-present", "max-duration",
-                                 "max-size", "video-codec", "max-frame-rate"]
+                                 "max-size", "video-codec", "max-frame-rate", "url-exists",
+                                 "url-reachable", "url-content-type", "url-read-limit"]
     assert rule_ids("akool-lipsync")[-1] == "lipsync-frame-rate"
 
 

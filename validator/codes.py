@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 API_CODES: dict[int, str] = {
+    1008: "the content you get does not exist",
     1203: "video should be with audio",
     1204: "video duration exceeds 60 s",
     1207: "video exceeds the 300M size limit",
@@ -12,6 +13,7 @@ API_CODES: dict[int, str] = {
 
 # Short phrases for summaries: "12 files over 60 s (1204)".
 SUMMARY_PHRASES: dict[int, str] = {
+    1008: "whose URL does not exist",
     1203: "without audio",
     1204: "too long",
     1207: "too large",

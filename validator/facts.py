@@ -11,7 +11,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-ProblemKind = Literal["io", "parse", "lfs-pointer", "timeout", "crash"]
+ProblemKind = Literal["io", "parse", "lfs-pointer", "timeout", "crash", "remote"]
+RemoteFailure = Literal["not-found", "forbidden", "server-error", "timeout", "connection",
+                        "redirect", "http-error", "budget"]
 
 
 class _Frozen(BaseModel):
@@ -43,12 +45,33 @@ class AudioStream(_Frozen):
     duration_s: float | None = None
 
 
+class RemoteFacts(_Frozen):
+    """How the server answered for a URL (every URL here is redacted: no credentials).
+
+    ``failure`` is set when the media could not be fetched (or not within the
+    limits: ``budget``); ``detail`` then says what happened.
+    """
+
+    url: str
+    final_url: str | None = None
+    redirects: int = 0
+    status: int | None = None
+    content_type: str | None = None
+    content_length: int | None = None
+    ranges: bool | None = None
+    failure: RemoteFailure | None = None
+    detail: str | None = None
+
+
 class MediaFacts(_Frozen):
     """Everything the rules may look at, as one backend read it.
 
     ``problem`` is set when the file could not be read as media at all;
     ``problem_kind`` tells a file-system failure (``io``) from a file that is
-    there but is not readable media (``parse``, ``lfs-pointer``, ``timeout``).
+    there but is not readable media (``parse``, ``lfs-pointer``, ``timeout``),
+    and a URL whose media was not read (``remote``: see ``remote.failure``).
+    For a URL, ``remote`` says how the server answered and ``bytes_read`` how
+    many bytes of it were read.
     """
 
     path: str
@@ -62,6 +85,8 @@ class MediaFacts(_Frozen):
     video: tuple[VideoStream, ...] = ()
     audio: tuple[AudioStream, ...] = ()
     other_streams: int = 0
+    bytes_read: int | None = None
+    remote: RemoteFacts | None = None
 
     @property
     def readable(self) -> bool:

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from validator.facts import MediaFacts
+from validator.redact import is_url, redact_url
 
 Severity = Literal["error", "warning"]
 Value = float | int | str | list[str] | None
@@ -27,7 +28,12 @@ class Finding(BaseModel):
 
 
 def printable_path(path: str) -> str:
-    """A path as valid UTF-8 text: undecodable bytes of the file name shown as \\xNN escapes."""
+    """A path as valid UTF-8 text: undecodable bytes of the file name shown as \\xNN escapes.
+
+    A URL is shown without its credentials (see :mod:`validator.redact`).
+    """
+    if is_url(path):
+        return redact_url(path)
     try:
         path.encode("utf-8")
         return path

@@ -15,6 +15,7 @@ from validator.facts import MediaFacts
 from validator.findings import Finding, Report
 from validator.probe import BACKENDS, get_backend, read_facts
 from validator.profile import ActiveRule, Profile
+from validator.redact import is_url
 from validator.rules import Doubt
 
 AUTO = "auto"
@@ -27,7 +28,14 @@ def label(facts: MediaFacts) -> str:
 
 
 def inspect_file(path: str, profile: Profile, probe: str = AUTO) -> Report:
-    """The report for one file under one profile and probe choice."""
+    """The report for one file under one profile and probe choice.
+
+    An ``http(s)://`` URL is checked as the API fetches it (:mod:`validator.remote`).
+    """
+    if is_url(path):
+        from validator.remote import inspect_url
+
+        return inspect_url(path, profile)
     if probe == AUTO:
         return _auto(path, profile)
     facts = read_facts(path, get_backend(probe))

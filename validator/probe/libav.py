@@ -8,6 +8,8 @@ doubt checks send borderline files to ``ffprobe`` when there is one.
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
@@ -50,6 +52,22 @@ class LibavBackend:
         with container:
             return _facts(path, container, self.version())
 
+    def read_stream(self, name: str, stream: io.IOBase) -> MediaFacts:
+        """Probe an open, seekable, read-only binary stream (a URL read by ranges, say).
+
+        ``name`` is what the facts show as the path. Exceptions the stream
+        raises while FFmpeg reads it propagate unchanged.
+        """
+        import av
+
+        try:
+            container = av.open(stream, mode="r")
+        except av.error.FFmpegError as exc:
+            raise ProbeFailed(f"FFmpeg cannot open it: {_reason(exc)}") from exc
+        with container:
+            return _facts(name, container, self.version(),
+                          fragmented=lambda: mp4.stream_is_fragmented(stream))
+
 
 def _reason(exc: Exception) -> str:
     text = getattr(exc, "strerror", None) or str(exc)
@@ -65,7 +83,8 @@ def _os_errnos() -> frozenset[int]:
 _OS_ERRNOS = _os_errnos()
 
 
-def _facts(path: str, container: Any, source: str) -> MediaFacts:
+def _facts(path: str, container: Any, source: str,
+           fragmented: Callable[[], bool | None] | None = None) -> MediaFacts:
     video, audio, other = [], [], 0
     for stream in container.streams:
         if stream.type == "video":
@@ -82,7 +101,8 @@ def _facts(path: str, container: Any, source: str) -> MediaFacts:
         size_bytes=container.size if container.size and container.size > 0 else None,
         container=format_name,
         duration_s=positive(duration / _AV_TIME_BASE) if duration is not None else None,
-        fragmented=mp4.is_fragmented(path) if format_name.startswith(_MP4_FAMILY) else None,
+        fragmented=(fragmented or (lambda: mp4.is_fragmented(path)))()
+        if format_name.startswith(_MP4_FAMILY) else None,
         video=tuple(video),
         audio=tuple(audio),
         other_streams=other,

@@ -24,6 +24,14 @@ def is_fragmented(path: str) -> bool | None:
         return None
 
 
+def stream_is_fragmented(handle: object) -> bool | None:
+    """:func:`is_fragmented` for an open, seekable binary stream (e.g. one read over HTTP)."""
+    try:
+        return _walk(handle)
+    except (OSError, struct.error):
+        return None
+
+
 def _walk(handle: object) -> bool | None:
     read = handle.read  # type: ignore[attr-defined]
     seek = handle.seek  # type: ignore[attr-defined]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from validator.rules import access, audio, codec, duration, frame_rate, readable, size
+from validator.rules import access, audio, codec, duration, frame_rate, readable, size, url
 from validator.rules.base import Doubt, Rule, RuleOptions, Violation
 
 RULES: dict[str, Rule] = {
@@ -16,6 +16,10 @@ RULES: dict[str, Rule] = {
         codec.RULE,
         frame_rate.MAX_FRAME_RATE,
         frame_rate.LIPSYNC_FRAME_RATE,
+        url.URL_EXISTS,
+        url.URL_REACHABLE,
+        url.URL_CONTENT_TYPE,
+        url.URL_READ_LIMIT,
     )
 }
 

@@ -29,4 +29,5 @@ RULE = Rule(
     doc=docstring(__doc__),
     check=check,
     applies_to_unreadable=True,
+    inputs=("video", "audio"),
 )

@@ -62,7 +62,11 @@ Describe = Callable[[MediaFacts], str]
 
 @dataclass(frozen=True)
 class Rule:
-    """One rule: metadata for ``explain`` and the README, and its functions."""
+    """One rule: metadata for ``explain`` and the README, and its functions.
+
+    ``inputs`` names the API inputs the rule judges: ``video`` (the video or
+    ``url`` field) and/or ``audio`` (a lipsync pair's ``audio_url``).
+    """
 
     id: str
     code: int | None
@@ -75,6 +79,7 @@ class Rule:
     doubt: DoubtCheck | None = None
     describe: Describe | None = None
     applies_to_unreadable: bool = False
+    inputs: tuple[str, ...] = ("video",)
 
     def run(self, facts: MediaFacts, options: RuleOptions) -> Iterator[Violation]:
         """The rule's violations (none for unreadable files, unless it is about them)."""

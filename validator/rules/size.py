@@ -2,7 +2,8 @@
 
 "300M" is ambiguous: 300 MB (300,000,000 bytes) or 300 MiB (314,572,800
 bytes). The rule errs on the safe side and fails above 300,000,000 bytes; its
-message states the size both ways so you can judge.
+message states the size both ways so you can judge. For a URL the size is the
+server's ``Content-Length``: a URL over the limit fails without being downloaded.
 
 Fix: re-encode at a lower bitrate, or shorten the video:
 ``ffmpeg -i in.mp4 -c:v libx264 -crf 26 -c:a aac -b:a 128k out.mp4``.
@@ -31,6 +32,8 @@ def human_size(size: int) -> str:
 
 
 def check(facts: MediaFacts, options: Options) -> Iterator[Violation]:
+    if not facts.readable and facts.problem_kind != "remote":
+        return                      # a URL's size is known from its headers, before any read
     size, limit = facts.size_bytes, options.max_bytes
     if size is not None and size > limit:
         yield Violation(
@@ -55,4 +58,5 @@ RULE = Rule(
     check=check,
     options=Options,
     describe=describe,
+    applies_to_unreadable=True,
 )
