@@ -52,6 +52,9 @@ def main() -> None:
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar on stderr [default: on a terminal, for more than 5 files].")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes [default: CPUs].")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Check on a Dask cluster: tcp://HOST:PORT, or local:N to start N local "
+                   "workers (needs media-preflight[dask]; workers must see the same paths).")
 @click.option("--cache-dir", type=click.Path(file_okay=False), metavar="DIR",
               help="Where to keep the result cache [default: the user cache directory].")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")

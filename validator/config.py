@@ -46,6 +46,7 @@ class Settings:
     gitignore: bool = False
     output: str | None = None
     progress: bool | None = None
+    scheduler: str | None = None
     cache_dir: Path | None = None
     timeout: float = 30.0
     rule_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -98,6 +99,7 @@ def build_settings(paths: tuple[str, ...], cwd: Path, **flags: Any) -> Settings:
         gitignore=bool(table.gitignore if flags.get("gitignore") is None else flags["gitignore"]),
         output=flags.get("output") or None,
         progress=flags.get("progress"),
+        scheduler=flags.get("scheduler") or None,
         cache_dir=_cache_dir(flags.get("cache_dir"), bool(flags.get("no_cache"))),
         timeout=flags.get("timeout") or 30.0,
         rule_overrides=table.rules,

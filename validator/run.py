@@ -7,7 +7,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from validator.api import validate_many
 from validator.config import Settings
@@ -17,6 +17,9 @@ from validator.formatters import get_formatter
 from validator.formatters.text import summary_lines
 from validator.profile import Profile, load_profile
 from validator.progress import NoProgress, ScanProgress, start_progress
+
+if TYPE_CHECKING:
+    from validator.cluster import ClusterExecutor
 
 # ``--output FILE`` with ``--format auto``: the format its extension names (else text).
 FILE_FORMATS = {".sarif": "sarif", ".xml": "junit", ".json": "json", ".jsonl": "jsonl",
@@ -81,6 +84,21 @@ def load_run_profile(settings: Settings) -> Profile:
                         overrides_source=settings.overrides_source)
 
 
+@contextmanager
+def cluster_executor(settings: Settings) -> Iterator[ClusterExecutor | None]:
+    """With ``--scheduler``, the cluster's executor, its workers checked to see the paths."""
+    if settings.scheduler is None:
+        yield None
+        return
+    from validator.cluster import check_visibility, open_executor, visibility_sample
+
+    with open_executor(settings.scheduler) as executor:
+        sample = visibility_sample(settings.paths, discover(
+            settings.paths, settings.exclude, settings.include_hidden, settings.gitignore))
+        check_visibility(executor.client, sample)
+        yield executor
+
+
 def check_paths(settings: Settings, profile: Profile, stream: TextIO,
                 chosen: tuple[str, bool], progress: NoProgress | ScanProgress) -> Summary:
     """Check every path: each report to the formatter (as ``chosen``) and the progress bar."""
@@ -88,15 +106,17 @@ def check_paths(settings: Settings, profile: Profile, stream: TextIO,
     formatter = get_formatter(name)(stream, quiet=settings.quiet, color=color)
     formatter.fix_hints = settings.fix_hints
     summary = Summary()
-    formatter.begin(profile.name)
-    for report in validate_many(settings.paths, profile=profile, probe=settings.probe,
-                                jobs=settings.jobs, exclude=settings.exclude,
-                                include_hidden=settings.include_hidden,
-                                cache_dir=settings.cache_dir, gitignore=settings.gitignore,
-                                timeout=settings.timeout):
-        summary.add(report)
-        formatter.report(report)
-        progress.advance(report)
+    with cluster_executor(settings) as executor:
+        formatter.begin(profile.name)
+        jobs = executor.workers if executor is not None else settings.jobs
+        for report in validate_many(settings.paths, profile=profile, probe=settings.probe,
+                                    jobs=jobs, exclude=settings.exclude,
+                                    include_hidden=settings.include_hidden,
+                                    cache_dir=settings.cache_dir, gitignore=settings.gitignore,
+                                    timeout=settings.timeout, executor=executor):
+            summary.add(report)
+            formatter.report(report)
+            progress.advance(report)
     progress.close()
     formatter.end(summary)
     return summary
