@@ -18,6 +18,10 @@ FIXTURE_EXPECTED = json.loads((FIXTURES / "expected.json").read_text())["files"]
 HAS_FFPROBE = shutil.which("ffprobe") is not None
 HAS_FFMPEG = shutil.which("ffmpeg") is not None
 
+# Inside GitHub Actions `--format auto` means annotations; the tests (and the CLI processes they
+# start, which inherit this environment) expect auto to mean text unless a test sets it.
+os.environ.pop("GITHUB_ACTIONS", None)
+
 needs_ffprobe = pytest.mark.skipif(not HAS_FFPROBE, reason="ffprobe is not installed")
 needs_realworld = pytest.mark.skipif(not (REALWORLD / "expected.json").is_file(),
                                      reason="../shared/realworld is not beside the repo")

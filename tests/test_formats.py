@@ -21,7 +21,10 @@ from typing import Any
 import pytest
 
 from tests.conftest import REPO, fixture_path
-from validator.formatters.github import escape_data, escape_property
+from validator.findings import Finding
+from validator.formatters.github import annotation, escape_data, escape_property
+from validator.formatters.locations import display_path
+from validator.formatters.sarif import artifact_location
 from validator.rules import RULES
 from validator.run import atomic_text_file
 
@@ -199,6 +202,15 @@ def test_github_annotations_one_per_finding_escaped(media: Path, tmp_path: Path)
 def test_github_escaping_rules() -> None:
     assert escape_data("50% off\r\nnext: a,b") == "50%25 off%0D%0Anext: a,b"
     assert escape_property("50% off\r\nnext: a,b") == "50%25 off%0D%0Anext%3A a%2Cb"
+
+
+def test_a_checked_url_is_named_as_a_url_not_as_a_file() -> None:
+    url = "https://cdn.example.com/take%201.mp4?X-Amz-Signature=REDACTED"
+    finding = Finding(rule="url-reachable", code=None, severity="error", message="HTTP 403")
+    assert artifact_location(url) == {"uri": url}
+    assert display_path(url) == url
+    assert annotation(url, finding) == \
+        f"::error title=media-preflight (url-reachable)::{escape_data(url)}: HTTP 403"
 
 
 def test_auto_is_github_annotations_inside_github_actions(media: Path) -> None:

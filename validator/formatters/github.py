@@ -1,7 +1,8 @@
 """GitHub Actions workflow commands: an ``::error``/``::warning`` annotation per finding.
 
 Each annotation names the file (relative to the checkout) and a title with the
-rule and code; the message says what is wrong and how to fix it. The run ends
+rule and code; the message says what is wrong and how to fix it (a checked URL
+is named in the message, as it is no file of the checkout). The run ends
 with the summary grouped by code, as plain lines and as a ``::notice``; when
 ``GITHUB_STEP_SUMMARY`` is set, the same summary is appended there as Markdown.
 """
@@ -12,7 +13,7 @@ import os
 
 from validator.findings import Finding, Report, Summary
 from validator.formatters.base import Formatter
-from validator.formatters.locations import display_path, printable
+from validator.formatters.locations import display_path, is_url, printable
 from validator.formatters.text import summary_lines
 
 TITLE = "media-preflight"
@@ -39,6 +40,8 @@ def annotation(path: str, finding: Finding) -> str:
     code = f" {finding.code}" if finding.code is not None else ""
     title = f"{TITLE}{code} ({finding.rule})"
     message = f"{finding.message}\nFix: {finding.hint}" if finding.hint else finding.message
+    if is_url(path):
+        return command(finding.severity, f"{path}: {message}", title=title)
     return command(finding.severity, message, file=display_path(path), title=title)
 
 

@@ -2,8 +2,8 @@
 
 CI tools resolve paths against the checkout, so a path inside the current
 directory is given relative to it with forward slashes; one outside it stays
-absolute. Undecodable bytes in file names (kept by Python as lone surrogates)
-become U+FFFD, so every format can be written as UTF-8.
+absolute; a URL stays as it is. Undecodable bytes in file names (kept by
+Python as lone surrogates) become U+FFFD, so every format can be written as UTF-8.
 """
 
 from __future__ import annotations
@@ -11,12 +11,20 @@ from __future__ import annotations
 import os
 import re
 from pathlib import PurePath
+from urllib.parse import urlsplit
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def is_url(path: str) -> bool:
+    """Whether a checked path is an http(s) URL rather than a file."""
+    return urlsplit(path).scheme.lower() in ("http", "https")
+
+
 def relative_path(path: str, cwd: str | None = None) -> str | None:
     """The path relative to ``cwd`` (default: the current one) with ``/``; None outside it."""
+    if is_url(path):
+        return None
     base = cwd or os.getcwd()
     try:
         relative = os.path.relpath(os.path.abspath(path), base)
@@ -28,7 +36,9 @@ def relative_path(path: str, cwd: str | None = None) -> str | None:
 
 
 def display_path(path: str, cwd: str | None = None) -> str:
-    """The relative path inside ``cwd``, else the absolute path (both with ``/``)."""
+    """The relative path inside ``cwd``, else the absolute path (both with ``/``), or the URL."""
+    if is_url(path):
+        return path
     relative = relative_path(path, cwd)
     return relative if relative is not None else PurePath(os.path.abspath(path)).as_posix()
 

@@ -4,7 +4,8 @@ Media files have no lines, so results carry no ``region`` (the alert is about
 the whole file) and their own ``partialFingerprints``: a hash of the rule id
 and the file's relative path, stable from run to run. Artifact URIs are
 relative to the current directory when the file is inside it (resolved
-against ``%SRCROOT%``), otherwise ``file:`` URIs; both are percent-encoded.
+against ``%SRCROOT%``), otherwise ``file:`` URIs; both are percent-encoded. A
+checked URL is its own artifact URI.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from validator._version import __version__
 from validator.codes import API_CODES
 from validator.findings import Finding, Report, Summary
 from validator.formatters.base import Formatter
-from validator.formatters.locations import printable, relative_path
+from validator.formatters.locations import display_path, is_url, printable, relative_path
 from validator.rules import RULES, Rule
 
 SARIF_VERSION = "2.1.0"
@@ -29,6 +30,7 @@ SARIF_SCHEMA = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/sche
 TOOL_NAME = "media-preflight"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "mediaPreflight/v1"
+_URI_CHARACTERS = ":/?#[]@!$&'()*+,;=%~"  # already meaningful (or escaped) in a URL: kept
 
 
 def rule_descriptor(rule: Rule) -> dict[str, Any]:
@@ -50,6 +52,8 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
 
 def artifact_location(path: str, cwd: str | None = None) -> dict[str, str]:
     """A percent-encoded URI: relative to %SRCROOT% inside the current directory, else file:."""
+    if is_url(path):
+        return {"uri": quote(path, safe=_URI_CHARACTERS)}
     relative = relative_path(path, cwd)
     if relative is not None:
         return {"uri": quote(os.fsencode(relative), safe="/"), "uriBaseId": SRCROOT}
@@ -58,8 +62,7 @@ def artifact_location(path: str, cwd: str | None = None) -> dict[str, str]:
 
 def fingerprint(rule_id: str, path: str, occurrence: int = 0) -> str:
     """A stable identity for a finding: the rule, the file's relative path, its repeat number."""
-    where = relative_path(path) or os.path.abspath(path)
-    key = f"{rule_id}\0{where}\0{occurrence}".encode("utf-8", "surrogateescape")
+    key = f"{rule_id}\0{display_path(path)}\0{occurrence}".encode("utf-8", "surrogateescape")
     return hashlib.sha256(key).hexdigest()
 
 
