@@ -13,8 +13,9 @@ import os
 
 from validator.findings import Finding, Report, Summary
 from validator.formatters.base import Formatter
-from validator.formatters.locations import display_path, is_url, printable
+from validator.formatters.locations import display_path, printable
 from validator.formatters.text import summary_lines
+from validator.redact import is_url
 
 TITLE = "media-preflight"
 

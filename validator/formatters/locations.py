@@ -11,14 +11,10 @@ from __future__ import annotations
 import os
 import re
 from pathlib import PurePath
-from urllib.parse import urlsplit
+
+from validator.redact import is_url
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def is_url(path: str) -> bool:
-    """Whether a checked path is an http(s) URL rather than a file."""
-    return urlsplit(path).scheme.lower() in ("http", "https")
 
 
 def relative_path(path: str, cwd: str | None = None) -> str | None:

@@ -21,7 +21,8 @@ from validator._version import __version__
 from validator.codes import API_CODES
 from validator.findings import Finding, Report, Summary
 from validator.formatters.base import Formatter
-from validator.formatters.locations import display_path, is_url, printable, relative_path
+from validator.formatters.locations import display_path, printable, relative_path
+from validator.redact import is_url
 from validator.rules import RULES, Rule
 
 SARIF_VERSION = "2.1.0"
