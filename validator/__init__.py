@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from validator.api import validate, validate_many
     from validator.facts import MediaFacts
     from validator.findings import Finding, Report
-    from validator.fix import FixResult, fix
+    from validator.fixer import FixResult, fix
     from validator.profile import Profile, load_profile
 
 _LAZY = {
@@ -26,8 +26,8 @@ _LAZY = {
     "Report": "validator.findings",
     "Profile": "validator.profile",
     "load_profile": "validator.profile",
-    "fix": "validator.fix",
-    "FixResult": "validator.fix",
+    "fix": "validator.fixer",
+    "FixResult": "validator.fixer",
 }
 
 __all__ = ["Finding", "FixResult", "MediaFacts", "Profile", "Report", "__version__", "fix",

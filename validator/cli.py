@@ -145,7 +145,7 @@ def fix_command(input_path: str, output: str | None, profile: str | None, dry_ru
     an existing OUTPUT without --force).
     """
     from validator.config import build_settings
-    from validator.fix import (
+    from validator.fixer import (
         FfmpegFailed,
         FixError,
         exit_status,

@@ -61,7 +61,7 @@ class TextFormatter(Formatter):
 
     def _fix_hint(self, report: Report) -> None:
         """'  fix: media-preflight fix clip.mov' under a failure `fix` can repair."""
-        from validator.fix import fix_hint, fixable
+        from validator.fixer import fix_hint, fixable
 
         if fixable(report):
             self._emit(f"  fix: {fix_hint(report.path, self.profile_name)}")

@@ -49,13 +49,11 @@ import os
 import shlex
 import shutil
 import subprocess
-import sys
 import tempfile
-import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -655,18 +653,3 @@ def terminal_progress(stream: IO[str]) -> Progress:
         stream.flush()
 
     return show
-
-
-class _CallableModule(types.ModuleType):
-    """This module, callable as :func:`fix`.
-
-    Importing ``validator.fix`` binds the package attribute ``validator.fix`` to
-    the module, shadowing the lazily exported function of the same name; so
-    ``from validator import fix`` works whichever of the two it gets.
-    """
-
-    def __call__(self, *args: Any, **kwargs: Any) -> FixResult:
-        return fix(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
