@@ -23,7 +23,8 @@ def test_shipped_profiles() -> None:
     assert rule_ids("akool") == ["file-access", "readable", "audio-present", "max-duration",
                                  "max-size", "video-codec", "max-frame-rate", "url-exists",
                                  "url-reachable", "url-content-type", "url-read-limit"]
-    assert rule_ids("akool-lipsync")[-1] == "lipsync-frame-rate"
+    assert rule_ids("akool-lipsync")[-3:] == ["lipsync-frame-rate", "audio-input",
+                                              "av-duration-match"]
 
 
 def test_lipsync_extends_akool_with_a_warning() -> None:

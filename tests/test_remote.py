@@ -374,3 +374,17 @@ def test_range_reader_reads_only_what_is_asked(server: tuple[str, type[Handler]]
     assert content_range("bytes 0-0/686645") == (0, 686645)
     assert content_range("bytes */100") == (None, 100) and content_range(None) == (None, None)
 
+
+def test_a_lipsync_pair_of_urls(base: str, tmp_path: Path) -> None:
+    profile = tmp_path / "lipsync.toml"
+    profile.write_text('extends = "akool-lipsync"\n'
+                       "[rules.url-reachable]\nconnect_timeout_s = 0.5\nread_timeout_s = 0.5\n")
+    good = validate(f"{base}/media/faststart.mp4", audio=f"{base}/media/faststart.mp4",
+                    profile=profile)
+    assert good.ok and good.audio.findings == []
+    assert good.audio.media is not None and good.audio.media.bytes_read == len(FASTSTART)
+    missing = validate(f"{base}/media/faststart.mp4", audio=signed(base, "/status/404"),
+                       profile=profile)
+    assert missing.video.ok and missing.audio.codes == [1008]
+    assert rules(missing.audio) == [("url-exists", "error")]
+    assert_no_secrets(missing.model_dump_json())

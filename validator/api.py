@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor
 from pathlib import Path
+from typing import TYPE_CHECKING, overload
 
 from validator.cache import ResultCache, code_identity, context_digest
 from validator.discover import discover
@@ -20,6 +21,9 @@ from validator.pipeline import AUTO
 from validator.probe import PROBE_CHOICES, UnknownBackend
 from validator.profile import DEFAULT_PROFILE, Profile, load_profile
 from validator.schedule import BATCH_SIZE, DEFAULT_TIMEOUT, Scheduler, schedule
+
+if TYPE_CHECKING:
+    from validator.pairs import PairReport
 
 ProfileLike = str | Path | Profile
 
@@ -35,17 +39,37 @@ def _check_probe(probe: str) -> None:
             f"unknown probe backend {probe!r} (choose from: {', '.join(PROBE_CHOICES)})")
 
 
+@overload
+def validate(path: str | os.PathLike[str], profile: ProfileLike = ...,
+             probe: str = ..., timeout: float = ..., audio: None = None) -> Report: ...
+
+
+@overload
+def validate(path: str | os.PathLike[str], profile: ProfileLike = ...,
+             probe: str = ..., timeout: float = ...,
+             *, audio: str | os.PathLike[str]) -> PairReport: ...
+
+
 def validate(path: str | os.PathLike[str], profile: ProfileLike = DEFAULT_PROFILE,
-             probe: str = AUTO, timeout: float = DEFAULT_TIMEOUT) -> Report:
+             probe: str = AUTO, timeout: float = DEFAULT_TIMEOUT,
+             audio: str | os.PathLike[str] | None = None) -> Report | PairReport:
     """Check one file and return its Report (never raises for a bad file).
 
     ``profile`` is a shipped profile name (``"akool"``, ``"akool-lipsync"``), a
     path to a profile TOML, or a loaded Profile; ``probe`` is ``"auto"``,
     ``"libav"``, ``"mediainfo"`` or ``"ffprobe"``. The probe runs in a child
     process limited to ``timeout`` seconds, so a hostile file cannot hang or
-    crash the caller.
+    crash the caller. ``path`` may be an ``http(s)://`` URL. With ``audio``
+    (a lipsync pair; the default profile then is ``akool-lipsync``) it returns
+    a :class:`~validator.pairs.PairReport`: the video's Report and the audio's,
+    ``.ok`` when both pass.
     """
     _check_probe(probe)
+    if audio is not None:
+        from validator.pairs import pair_profile, validate_pair
+
+        return validate_pair(os.fspath(path), os.fspath(audio),
+                             resolve_profile(pair_profile(profile)), probe, timeout)
     scheduler = Scheduler(resolve_profile(profile), probe, workers=1, timeout=timeout)
     return next(schedule(iter([os.fspath(path)]), scheduler, window=1))
 

@@ -41,9 +41,13 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option("--profile", "-p", help="Profile name (akool, akool-lipsync) or a .toml file.")
 @click.option("--probe", type=click.Choice(PROBES), help="How to read files [default: auto].")
+@click.option("--audio", metavar="AUDIO",
+              help="Lipsync: the audio input that goes with the one video named (file or URL).")
+@click.option("--pairs", "pairs_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Lipsync: check the video,audio pairs a CSV or JSON manifest names.")
 @click.option("--format", "output_format", type=click.Choice(FORMATS),
               help="Output format [default: auto: github in GitHub Actions, else text, "
                    "coloured on a terminal; with --output, from the file's extension].")
@@ -68,7 +72,7 @@ def main() -> None:
 @click.option("--fix-hints", is_flag=True,
               help="Text: under each fixable failing file, the `fix` command that repairs it.")
 def check(paths: tuple[str, ...], **flags: object) -> None:
-    """Check video files and folders (walked for media files).
+    """Check video files and folders (walked for media files), URLs, or lipsync pairs.
 
     Exit status: 0 all pass (warnings allowed), 1 a file would be rejected,
     2 usage, configuration or file-access error.

@@ -49,6 +49,7 @@ class Settings:
     scheduler: str | None = None
     cache_dir: Path | None = None
     timeout: float = 30.0
+    pairs: tuple[tuple[str, str], ...] = ()
     rule_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     overrides_source: str = "pyproject.toml"
 
@@ -86,6 +87,11 @@ def build_settings(paths: tuple[str, ...], cwd: Path, **flags: Any) -> Settings:
     pyproject = find_pyproject(cwd)
     table = read_tool_table(pyproject) if pyproject else _ToolTable()
     profile = flags.get("profile") or _profile_from_table(table, pyproject) or DEFAULT_PROFILE
+    pairs = _pairs(paths, flags.get("audio"), flags.get("pairs_file"))
+    if pairs:
+        from validator.pairs import LIPSYNC_PROFILE
+
+        profile = LIPSYNC_PROFILE if profile == DEFAULT_PROFILE else profile
     return Settings(
         paths=paths,
         profile=profile,
@@ -102,9 +108,30 @@ def build_settings(paths: tuple[str, ...], cwd: Path, **flags: Any) -> Settings:
         scheduler=flags.get("scheduler") or None,
         cache_dir=_cache_dir(flags.get("cache_dir"), bool(flags.get("no_cache"))),
         timeout=flags.get("timeout") or 30.0,
+        pairs=pairs,
         rule_overrides=table.rules,
         overrides_source=str(pyproject) if pyproject else "pyproject.toml",
     )
+
+
+def _pairs(paths: tuple[str, ...], audio: str | None,
+           manifest: str | None) -> tuple[tuple[str, str], ...]:
+    """Lipsync pairs from ``--audio`` (with one video) or ``--pairs FILE`` (with no paths)."""
+    if audio and manifest:
+        raise ValueError("--audio and --pairs cannot be used together")
+    if audio:
+        if len(paths) != 1:
+            raise ValueError("--audio goes with exactly one video (file or URL)")
+        return ((paths[0], audio),)
+    if manifest:
+        if paths:
+            raise ValueError("--pairs takes no other paths (list every pair in the manifest)")
+        from validator.pairs import read_manifest
+
+        return tuple((pair.video, pair.audio) for pair in read_manifest(manifest))
+    if not paths:
+        raise ValueError("name a file, folder or URL to check (or --pairs FILE)")
+    return ()
 
 
 def _profile_from_table(table: _ToolTable, pyproject: Path | None) -> str | None:

@@ -63,6 +63,13 @@ class RemoteFacts(_Frozen):
     detail: str | None = None
 
 
+class Partner(_Frozen):
+    """For the audio input of a lipsync pair: the video it goes with."""
+
+    path: str
+    duration_s: float | None = None
+
+
 class MediaFacts(_Frozen):
     """Everything the rules may look at, as one backend read it.
 
@@ -71,7 +78,7 @@ class MediaFacts(_Frozen):
     there but is not readable media (``parse``, ``lfs-pointer``, ``timeout``),
     and a URL whose media was not read (``remote``: see ``remote.failure``).
     For a URL, ``remote`` says how the server answered and ``bytes_read`` how
-    many bytes of it were read.
+    many bytes of it were read; ``partner`` is set on a lipsync pair's audio.
     """
 
     path: str
@@ -87,6 +94,7 @@ class MediaFacts(_Frozen):
     other_streams: int = 0
     bytes_read: int | None = None
     remote: RemoteFacts | None = None
+    partner: Partner | None = None
 
     @property
     def readable(self) -> bool:

@@ -15,6 +15,7 @@ from validator.discover import discover
 from validator.findings import Summary
 from validator.formatters import get_formatter
 from validator.formatters.text import summary_lines
+from validator.pairs import Pair, check_pairs
 from validator.profile import Profile, load_profile
 from validator.progress import NoProgress, ScanProgress, start_progress
 
@@ -109,11 +110,17 @@ def check_paths(settings: Settings, profile: Profile, stream: TextIO,
     with cluster_executor(settings) as executor:
         formatter.begin(profile.name)
         jobs = executor.workers if executor is not None else settings.jobs
-        for report in validate_many(settings.paths, profile=profile, probe=settings.probe,
+        if settings.pairs:
+            reports = check_pairs([Pair(*pair) for pair in settings.pairs], profile,
+                                  probe=settings.probe, jobs=jobs, cache_dir=settings.cache_dir,
+                                  timeout=settings.timeout, executor=executor)
+        else:
+            reports = validate_many(settings.paths, profile=profile, probe=settings.probe,
                                     jobs=jobs, exclude=settings.exclude,
                                     include_hidden=settings.include_hidden,
                                     cache_dir=settings.cache_dir, gitignore=settings.gitignore,
-                                    timeout=settings.timeout, executor=executor):
+                                    timeout=settings.timeout, executor=executor)
+        for report in reports:
             summary.add(report)
             formatter.report(report)
             progress.advance(report)
@@ -130,7 +137,8 @@ def run_check(settings: Settings, stream: TextIO | None = None) -> int:
     """
     out = stream or sys.stdout
     profile = load_run_profile(settings)
-    progress = start_progress(settings.progress, sys.stderr, lambda: discover(
+    progress = start_progress(settings.progress, sys.stderr, lambda: [
+        path for pair in settings.pairs for path in pair] if settings.pairs else discover(
         settings.paths, settings.exclude, settings.include_hidden, settings.gitignore))
     try:
         if settings.output:

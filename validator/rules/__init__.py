@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from validator.rules import access, audio, codec, duration, frame_rate, readable, size, url
+from validator.rules import access, audio, codec, duration, frame_rate, pair, readable, size, url
 from validator.rules.base import Doubt, Rule, RuleOptions, Violation
 
 RULES: dict[str, Rule] = {
@@ -20,6 +20,8 @@ RULES: dict[str, Rule] = {
         url.URL_REACHABLE,
         url.URL_CONTENT_TYPE,
         url.URL_READ_LIMIT,
+        pair.AUDIO_INPUT,
+        pair.AV_DURATION_MATCH,
     )
 }
 
