@@ -17,6 +17,7 @@ import pytest
 import validator
 from tests.conftest import HAS_FFMPEG, HAS_FFPROBE, REPO, fixture_path
 from validator.api import validate
+from validator.findings import Finding, Report
 from validator.fixer import (
     FfmpegFailed,
     FixError,
@@ -26,6 +27,7 @@ from validator.fixer import (
     ffmpeg_binary,
     fix,
     fix_hint,
+    fixable,
     plan_fix,
 )
 
@@ -358,3 +360,11 @@ def test_no_ffmpeg_says_how_to_get_one(monkeypatch: pytest.MonkeyPatch, tmp_path
 def test_fix_is_exported_from_the_package(tmp_path: Path) -> None:
     result = validator.fix(fixture_path("fail/no_audio.mp4"), tmp_path / "out.mp4", dry_run=True)
     assert isinstance(result, validator.FixResult) and not result.ran
+
+
+def test_a_url_gets_no_fix_hint() -> None:
+    finding = Finding(rule="max-frame-rate", code=1210, severity="error",
+                      message="120 fps > 60 fps")
+    local = Report.from_findings("clip.mp4", [finding], None)
+    remote = Report.from_findings("https://example.test/clip.mp4", [finding], None)
+    assert fixable(local) and not fixable(remote)

@@ -216,8 +216,11 @@ def unfixable_findings(report: Report) -> list[Finding]:
 
 
 def fixable(report: Report) -> bool:
-    """True when the report fails and ``fix`` can repair every error it has."""
-    return not report.ok and not unfixable_findings(report)
+    """True when the report fails and ``fix`` can repair every error it has (a local file:
+    ``fix`` does not download URLs)."""
+    from validator.redact import is_url
+
+    return not report.ok and not is_url(report.path) and not unfixable_findings(report)
 
 
 def fix_hint(path: str, profile_name: str | None = None) -> str:
