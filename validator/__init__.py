@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from validator.facts import MediaFacts
     from validator.findings import Finding, Report
     from validator.fixer import FixResult, fix
+    from validator.pairs import PairReport
     from validator.profile import Profile, load_profile
 
 _LAZY = {
@@ -28,10 +29,11 @@ _LAZY = {
     "load_profile": "validator.profile",
     "fix": "validator.fixer",
     "FixResult": "validator.fixer",
+    "PairReport": "validator.pairs",
 }
 
-__all__ = ["Finding", "FixResult", "MediaFacts", "Profile", "Report", "__version__", "fix",
-           "load_profile", "validate", "validate_many"]
+__all__ = ["Finding", "FixResult", "MediaFacts", "PairReport", "Profile", "Report",
+           "__version__", "fix", "load_profile", "validate", "validate_many"]
 
 
 def __getattr__(name: str) -> Any:
