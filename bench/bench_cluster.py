@@ -11,10 +11,12 @@ Needs ``pip install -e '.[dask]'``. What it does:
    ``ffprobe``: a boundary-heavy mix, slower per file than a typical library.
 2. One untimed pass (page cache, imports, worker start-up); then the median of
    ``--runs`` timed passes of ``validate_many(DIR)`` (no result cache) with:
-   a. the local process pool, ``jobs=1`` and ``jobs=2``;
+   a. local runs: ``jobs=1`` (a forked child per batch) and ``jobs=2`` (the process pool);
    b. a LocalCluster (processes on 127.0.0.1, one thread each) of 1 and of 2
       workers, through :class:`validator.cluster.ClusterExecutor`; its start-up
-      is timed apart.
+      is timed apart, and the workers' CPU time (their ffprobe children included),
+      bytes read and read calls per file are measured, which other load on the
+      machine hardly changes.
 3. End to end, the command line: ``check --no-cache --format jsonl --jobs 2 DIR``
    against ``check --no-cache --format jsonl --scheduler local:2 DIR`` (start-up,
    cluster start and shutdown included), and checks they print the same.
@@ -87,15 +89,40 @@ def api_rows(folder: Path, runs: int) -> list[dict[str, Any]]:
     rows = []
     for jobs in (1, 2):
         seconds, files = median_seconds(local_pool(folder, jobs), runs)
-        rows.append({"how": f"process pool, jobs={jobs}", "seconds": seconds, "files": files})
+        how = "local, jobs=1" if jobs == 1 else f"process pool, jobs={jobs}"
+        rows.append({"how": how, "seconds": seconds, "files": files})
     for workers in (1, 2):
         start = time.perf_counter()
         with open_executor(f"local:{workers}") as executor:
             startup = time.perf_counter() - start
+            before = worker_usage(executor.client)
             seconds, files = median_seconds(on_cluster(folder, executor), runs)
+            used = {k: v - before[k] for k, v in worker_usage(executor.client).items()}
+        per_file = {k: v / (files * (runs + 1)) for k, v in used.items()}
         rows.append({"how": f"LocalCluster, {workers} worker{'s' * (workers > 1)}",
-                     "seconds": seconds, "files": files, "startup_s": startup})
+                     "seconds": seconds, "files": files, "startup_s": startup,
+                     "per_file": per_file})
     return rows
+
+
+def worker_usage(client: Any) -> dict[str, float]:
+    """CPU seconds (ffprobe children included), bytes and read calls, summed over the workers.
+
+    Unlike wall time, these hardly change when other work shares the machine.
+    """
+    def usage() -> dict[str, float]:
+        import psutil
+
+        process = psutil.Process()
+        cpu, io = process.cpu_times(), process.io_counters()
+        return {"cpu_s": cpu.user + cpu.system + cpu.children_user + cpu.children_system,
+                "read_bytes": float(io.read_chars), "read_calls": float(io.read_count)}
+
+    totals: dict[str, float] = {}
+    for one in client.run(usage).values():
+        for key, value in one.items():
+            totals[key] = totals.get(key, 0.0) + value
+    return totals
 
 
 def cli_rows(folder: Path) -> list[dict[str, Any]]:
@@ -123,6 +150,12 @@ def table(rows: list[dict[str, Any]]) -> str:
         startup = f"{row['startup_s']:.1f} s" if "startup_s" in row else ""
         lines.append(f"| {row['how']} | {row['files']} | {row['seconds']:.2f} | "
                      f"{row['files'] / row['seconds']:.0f} | {startup} |")
+    for row in rows:
+        if "per_file" in row:
+            cost = row["per_file"]
+            lines.append(f"{row['how']}, per file: {cost['cpu_s'] * 1000:.0f} ms CPU (ffprobe "
+                         f"included), {cost['read_bytes'] / 1024:.0f} KiB read in-process in "
+                         f"{cost['read_calls']:.0f} read calls")
     return "\n".join(lines)
 
 
