@@ -76,10 +76,10 @@ def open_executor(scheduler: str) -> Iterator[ClusterExecutor]:
     target = parse_scheduler(scheduler)
     distributed = _import_distributed()
     cluster = None
-    if isinstance(target, int):
+    if isinstance(target, int):   # its workers' logs stay quiet: failures come back as errors
         cluster = distributed.LocalCluster(
             n_workers=target, threads_per_worker=1, processes=True, host="127.0.0.1",
-            dashboard_address=None, silence_logs=logging.ERROR,
+            dashboard_address=None, silence_logs=logging.CRITICAL,
             scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})  # its HTTP server: any port
     try:
         client = _connect(distributed, cluster if cluster is not None else scheduler, scheduler)
