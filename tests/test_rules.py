@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from validator.engine import evaluate
+from validator.engine import doubts, evaluate
 from validator.facts import AudioStream, MediaFacts, VideoStream
 from validator.profile import load_profile
 
@@ -94,3 +94,16 @@ def test_io_problem_is_not_an_api_code() -> None:
                        problem_kind="io")
     findings = evaluate(AKOOL, facts)
     assert [(f.rule, f.code, f.severity) for f in findings] == [("file-access", None, "error")]
+
+
+@pytest.mark.parametrize(("facts", "doubted"), [
+    (media(), []),
+    (media(fps=60.058), ["max-frame-rate"]),                   # a phone's 4K60, just over
+    (media(fps=1000.0, declared=60.0), ["max-frame-rate"]),     # 1 ms timestamps (MKV/FLV)
+    (media(fps=10.5, declared=90000.0), []),                    # VFR phone video: solid
+    (media(duration=60.02), ["max-duration"]),
+    (media(duration=None), ["max-duration"]),
+    (media(fps=None), ["max-frame-rate"]),
+])
+def test_doubts_send_borderline_readings_to_ffprobe(facts: MediaFacts, doubted: list[str]) -> None:
+    assert [active.rule.id for active, _ in doubts(AKOOL, facts)] == doubted
