@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -19,6 +20,8 @@ from hypothesis import strategies as st
 from tests.conftest import FIXTURES, HAS_FFPROBE, REPO, fixture_path
 from validator import Report, validate, validate_many
 
+needs_dask = pytest.mark.skipif(importlib.util.find_spec("distributed") is None,
+                                reason="dask.distributed is not installed")
 FUZZ_EXAMPLES = int(os.environ.get("MEDIA_PREFLIGHT_FUZZ_EXAMPLES", "120"))
 SEEDS = [fixture_path(n) for n in ("pass/h264_aac_25fps.mp4", "pass/vp9_opus.webm",
                                    "fail/mpeg4_part2.avi", "fail/ts_cut_t60.ts",
@@ -134,15 +137,16 @@ def media_folder(tmp_path: Path, names: list[str]) -> Path:
 
 
 @pytest.mark.skipif(not HAS_FFPROBE, reason="needs the real ffprobe behind the stand-in")
-@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("where", [["--jobs", "1"], ["--jobs", "2"],
+                                   pytest.param(["--scheduler", "local:2"], marks=needs_dask)])
 def test_hanging_and_crashing_prober_cost_one_finding_each(tmp_path: Path, fake_ffprobe: Path,
-                                                           jobs: str) -> None:
+                                                           where: list[str]) -> None:
     names = ["a.mp4", "b_HANGS-HERE.mp4", "c.mp4", "d_CRASHES-HERE.mp4", "e.mp4"]
     folder = media_folder(tmp_path, names)
     started = time.monotonic()
     result = subprocess.run(
         [sys.executable, "-m", "validator", "check", "--format", "json", "--probe", "ffprobe",
-         "--timeout", "2", "--jobs", jobs, "--no-cache", str(folder)],
+         "--timeout", "2", *where, "--no-cache", str(folder)],
         capture_output=True, text=True, cwd=REPO, timeout=120, env=os.environ.copy())
     assert time.monotonic() - started < 60
     assert result.returncode == 1, result.stderr

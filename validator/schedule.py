@@ -201,6 +201,33 @@ def _describe(status: int) -> str:
     return f"exit status {os.waitstatus_to_exitcode(status)}"
 
 
+def _budget(timeout: float, count: int) -> float:
+    return timeout + _PER_ITEM_SLACK * count
+
+
+def failed_report(item: Item, profile: Profile, timeout: float, kind: ProblemKind,
+                  detail: str = "") -> Report:
+    """The report for a file whose probe hung (``timeout``) or died (``crash``)."""
+    if kind == "timeout":
+        problem = f"probing did not finish within {timeout:g} s (the prober hangs on it)"
+    else:
+        problem = f"the prober crashed while reading it ({detail})"
+    path = item.path if isinstance(item, WalkError) else item
+    return problem_report(printable_path(path), profile, kind, problem)
+
+
+def check_batch_guarded(items: list[Item], profile: Profile, probe: str,
+                        timeout: float) -> list[Report]:
+    """A batch checked in a forked child under the time limit; on a hang or a crash, file by
+    file, so only the guilty file gets the finding. Also what cluster workers run."""
+    try:
+        return run_forked(items, profile, probe, _budget(timeout, len(items)))
+    except ForkFailed as failure:
+        if len(items) == 1:
+            return [failed_report(items[0], profile, timeout, failure.kind, failure.detail)]
+        return [check_batch_guarded([item], profile, probe, timeout)[0] for item in items]
+
+
 class Scheduler:
     """Hands misses to workers in batches, answers hits from the cache, keeps input order."""
 
@@ -238,8 +265,8 @@ class Scheduler:
             self._remember(batch)
             return
         if self.executor is not None:
-            batch.future = self.executor.submit(check_batch, batch.items, self.profile,
-                                                self.probe)
+            batch.future = self.executor.submit(check_batch_guarded, batch.items, self.profile,
+                                                self.probe, self.timeout)
         else:
             assert self.pool is not None
             batch.future = self.pool.submit(batch.items, self.profile, self.probe)
@@ -270,15 +297,10 @@ class Scheduler:
             return self._recover(batch)
 
     def _run_forked(self, items: list[Item]) -> list[Report]:
-        try:
-            return run_forked(items, self.profile, self.probe, self._budget(len(items)))
-        except ForkFailed as failure:
-            if len(items) == 1:
-                return [self._failed(items[0], failure.kind, failure.detail)]
-            return [self._run_forked([item])[0] for item in items]
+        return check_batch_guarded(items, self.profile, self.probe, self.timeout)
 
     def _budget(self, count: int) -> float:
-        return self.timeout + _PER_ITEM_SLACK * count
+        return _budget(self.timeout, count)
 
     def _recover(self, batch: _Batch) -> list[Report]:
         """Replace the pool, requeue what was lost, and re-run this batch file by file."""
@@ -305,12 +327,7 @@ class Scheduler:
             return self._failed(item, "crash", "its worker process died")
 
     def _failed(self, item: Item, kind: ProblemKind, detail: str = "") -> Report:
-        if kind == "timeout":
-            problem = f"probing did not finish within {self.timeout:g} s (the prober hangs on it)"
-        else:
-            problem = f"the prober crashed while reading it ({detail})"
-        path = item.path if isinstance(item, WalkError) else item
-        return problem_report(printable_path(path), self.profile, kind, problem)
+        return failed_report(item, self.profile, self.timeout, kind, detail)
 
     def _remember(self, batch: _Batch) -> None:
         if self.cache is None or batch.reports is None:
