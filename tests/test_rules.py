@@ -98,7 +98,9 @@ def test_io_problem_is_not_an_api_code() -> None:
 
 @pytest.mark.parametrize(("facts", "doubted"), [
     (media(), []),
-    (media(fps=60.058), ["max-frame-rate"]),                   # a phone's 4K60, just over
+    (media(fps=60.058, declared=60.0), ["max-frame-rate"]),    # a phone's 4K60, just over
+    (media(fps=60.0, declared=60.0), []),                      # constant 60 fps: solid
+    (media(fps=60.0), ["max-frame-rate"]),                     # no declared rate (MediaInfo)
     (media(fps=1000.0, declared=60.0), ["max-frame-rate"]),     # 1 ms timestamps (MKV/FLV)
     (media(fps=10.5, declared=90000.0), []),                    # VFR phone video: solid
     (media(duration=60.02), ["max-duration"]),

@@ -8,6 +8,7 @@ A value equal to the limit passes.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 from pydantic import Field
@@ -22,7 +23,8 @@ time), not the declared rate: a variable-frame-rate phone clip declared at
 90000 fps that averages 10.5 fps passes, and a 4K60 recording averaging
 60.06 fps fails. A file whose average rate cannot be read gets a warning.
 
-Doubt: within 1 % of the limit, no average rate, or an average over the limit
+Doubt: within 1 % of the limit (unless FFmpeg reads a constant rate: the
+average equals the declared rate), no average rate, or an average over the limit
 with a declared rate under it (MKV/FLV files with 1 ms timestamps read as
 1000 fps to FFmpeg and 30 fps to MediaInfo) — confirmed with ``ffprobe`` when
 installed.
@@ -78,9 +80,9 @@ def doubt(facts: MediaFacts, options: MaxOptions | LipsyncOptions) -> str | None
         return None
     if main.avg_fps is None:
         return "no average frame rate"
-    if near(main.avg_fps, limit, relative=0.01):
-        return f"{_rate_text(main.avg_fps)} is within 1 % of the limit"
     declared = main.declared_fps
+    if near(main.avg_fps, limit, relative=0.01) and not _constant_rate(main.avg_fps, declared):
+        return f"{_rate_text(main.avg_fps)} is within 1 % of the limit"
     if declared is not None and main.avg_fps > limit >= declared:
         # The average fails where the declared rate passes: the mark of 1 ms timestamps
         # (MKV/FLV read as 1000 fps) and of FFmpeg-version quirks. The other way round
@@ -88,6 +90,12 @@ def doubt(facts: MediaFacts, options: MaxOptions | LipsyncOptions) -> str | None
         return (f"average {_rate_text(main.avg_fps)} is over the limit but the declared "
                 f"rate {_rate_text(declared)} is not")
     return None
+
+
+def _constant_rate(average: float, declared: float | None) -> bool:
+    """An FFmpeg reading whose average equals its declared rate: a constant-rate stream,
+    which every FFmpeg version reads alike (MediaInfo gives no declared rate: never true)."""
+    return declared is not None and math.isclose(average, declared, rel_tol=1e-6)
 
 
 def describe(facts: MediaFacts) -> str:
