@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from validator.findings import Report, Summary
 from validator.formatters.base import Formatter
-
-
-def report_data(report: Report) -> dict[str, Any]:
-    """A report as plain JSON data: path, ok, codes, findings, media."""
-    return report.model_dump(mode="json")
 
 
 def summary_data(summary: Summary) -> dict[str, int]:
@@ -20,27 +14,31 @@ def summary_data(summary: Summary) -> dict[str, int]:
 
 
 class JsonFormatter(Formatter):
-    """``{"profile", "results": [...], "summary": {...}}``, written at the end."""
+    """``{"profile", "results": [...], "summary": {...}}``: one result per line, streamed.
+
+    Nothing is held back: each result is written as its file finishes (pydantic's
+    serializer, one line each), so memory stays flat however many files there are.
+    """
 
     def begin(self, profile_name: str) -> None:
-        self.profile_name = profile_name
-        self.results: list[dict[str, Any]] = []
+        self.stream.write('{"profile": ' + json.dumps(profile_name, ensure_ascii=False)
+                          + ', "results": [')
+        self.count = 0
 
     def report(self, report: Report) -> None:
-        self.results.append(report_data(report))
+        self.stream.write(("\n  " if self.count == 0 else ",\n  ") + report.model_dump_json())
+        self.count += 1
 
     def end(self, summary: Summary) -> None:
-        document = {"profile": self.profile_name, "results": self.results,
-                    "summary": summary_data(summary)}
-        json.dump(document, self.stream, indent=2, ensure_ascii=False)
-        self.stream.write("\n")
+        closing = "\n]" if self.count else "]"
+        self.stream.write(closing + ', "summary": ' + json.dumps(summary_data(summary)) + "}\n")
 
 
 class JsonLinesFormatter(Formatter):
     """One JSON object per file, flushed as each file finishes; a last line holds the summary."""
 
     def report(self, report: Report) -> None:
-        self.stream.write(json.dumps(report_data(report), ensure_ascii=False) + "\n")
+        self.stream.write(report.model_dump_json() + "\n")
         self.stream.flush()
 
     def end(self, summary: Summary) -> None:
