@@ -98,8 +98,8 @@ def git_ignored(path: str, is_dir: bool, rules: IgnoreRules) -> bool:
     return bool(verdict)
 
 
-def _git_skips(entry: os.DirEntry[str], kind: str, rules: IgnoreRules) -> bool:
-    return entry.name == ".git" or git_ignored(entry.path, kind == "dir", rules)
+def _git_skips(name: str, path: str, kind: str, rules: IgnoreRules) -> bool:
+    return name == ".git" or git_ignored(path, kind == "dir", rules)
 
 
 def discover(paths: Iterable[str], exclude: tuple[str, ...] = (),
@@ -129,30 +129,30 @@ def _walk(root: str, exclude: tuple[str, ...], include_hidden: bool,
             continue
         seen.add((st.st_dev, st.st_ino))
         try:
-            with os.scandir(folder) as listing:
-                entries = sorted(listing, key=lambda e: e.name)
+            names = sorted(os.listdir(folder))   # names only: a 100,000-entry folder stays small
         except OSError as exc:
             yield WalkError(folder, exc.strerror or str(exc))
             continue
         if rules is not None:
             rules = _with_ignore_file(rules, folder, os.path.join(folder, ".gitignore"))
         subfolders = []
-        for entry in entries:
-            if not include_hidden and entry.name.startswith("."):
+        for name in names:
+            if not include_hidden and name.startswith("."):
                 continue
-            if excluded(entry.path, root, exclude):
+            path = os.path.join(folder, name)
+            if excluded(path, root, exclude):
                 continue
-            kind = _kind(entry)
-            if kind in _SKIP_REASONS and is_media_name(entry.name):
-                _note_skipped(entry.path, kind)
+            kind = _kind(path)
+            if kind in _SKIP_REASONS and is_media_name(name):
+                _note_skipped(path, kind)
                 continue
-            wanted = kind == "dir" or (kind == "file" and is_media_name(entry.name))
-            if not wanted or (rules is not None and _git_skips(entry, kind, rules)):
+            wanted = kind == "dir" or (kind == "file" and is_media_name(name))
+            if not wanted or (rules is not None and _git_skips(name, path, kind, rules)):
                 continue
             if kind == "dir":
-                subfolders.append((entry.path, rules))
+                subfolders.append((path, rules))
             else:
-                yield entry.path
+                yield path
         stack.extend(reversed(subfolders))
 
 
@@ -167,9 +167,9 @@ def _note_skipped(path: str, kind: str) -> None:
     _log.warning("skipped %s: %s", shown, _SKIP_REASONS[kind])
 
 
-def _kind(entry: os.DirEntry[str]) -> str:
+def _kind(path: str) -> str:
     try:
-        mode = entry.stat(follow_symlinks=True).st_mode
+        mode = os.stat(path).st_mode
     except OSError:
         return "broken"
     if stat.S_ISDIR(mode):
