@@ -10,6 +10,7 @@ cache file is moved aside and rebuilt; an entry that does not parse is a miss.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import sqlite3
@@ -54,13 +55,24 @@ def default_cache_dir() -> Path:
 def file_key(path: str) -> FileKey | None:
     """The cache key of a regular file, or None (missing, special, unreadable: never cached)."""
     try:
-        st = os.stat(path)
-        resolved = os.path.realpath(path)
+        st = os.lstat(path)
+        if stat.S_ISLNK(st.st_mode):
+            resolved = os.path.realpath(path)
+            st = os.stat(path)
+        else:   # resolve the folder once, not every file in it
+            absolute = os.path.abspath(path)
+            resolved = os.path.join(_real_folder(os.path.dirname(absolute)),
+                                    os.path.basename(absolute))
     except (OSError, ValueError):
         return None
     if not stat.S_ISREG(st.st_mode) or not os.access(path, os.R_OK):
         return None
     return FileKey(os.fsencode(resolved), st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+@functools.lru_cache(maxsize=4096)
+def _real_folder(folder: str) -> str:
+    return os.path.realpath(folder)
 
 
 def code_identity() -> str:

@@ -59,6 +59,8 @@ def problem_report(path: str, profile: Profile, kind: ProblemKind, problem: str)
 
 def relocated(report: Report, path: str) -> Report:
     """A cached report shown under the path this run was given (it was keyed by the real path)."""
+    if report.path == path:
+        return report
     media = report.media.model_copy(update={"path": path}) if report.media else None
     return report.model_copy(update={"path": path, "media": media})
 
