@@ -97,6 +97,12 @@ class MediaFacts(_Frozen):
     partner: Partner | None = None
 
     @property
+    def not_media(self) -> bool:
+        """True when the file is there but is no media a prober could read (as opposed to a
+        file-system failure or a URL the server would not serve)."""
+        return self.problem_kind in ("parse", "lfs-pointer", "timeout", "crash")
+
+    @property
     def readable(self) -> bool:
         """True when the backend could parse the file as media."""
         return self.problem is None

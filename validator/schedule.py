@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
+import functools
 import multiprocessing
 import os
 import pickle
@@ -112,8 +113,10 @@ def _new_pool(workers: int) -> ProcessPoolExecutor:
                                initializer=_worker_init)
 
 
+@functools.cache
 def _warm_up_backends() -> None:
-    """Import the probe libraries once here, so forked workers start with them loaded."""
+    """Import the probe libraries once in this process, so forked workers start with them
+    loaded (once: it runs before every forked batch)."""
     from validator.probe import BACKENDS
 
     for backend in BACKENDS.values():

@@ -47,15 +47,11 @@ def _seconds(value: float) -> str:
     return f"{fmt_number(value)} s"
 
 
-def _unreadable(facts: MediaFacts) -> bool:
-    return facts.problem_kind in ("parse", "lfs-pointer", "timeout", "crash")
-
-
 def check_audio_input(facts: MediaFacts, options: AudioInputOptions) -> Iterator[Violation]:
     if facts.partner is None:
         return
     limit = options.max_seconds
-    if _unreadable(facts):
+    if facts.not_media:
         yield Violation(f"not readable as audio: {facts.problem}")
     elif not facts.readable:
         return                                  # file-access or a url rule says why

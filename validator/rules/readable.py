@@ -25,7 +25,7 @@ _LFS_HINT = "Fetch the real file with `git lfs pull` (this is a Git LFS pointer)
 def check(facts: MediaFacts, options: NoOptions) -> Iterator[Violation]:
     if facts.problem_kind == "lfs-pointer":
         yield Violation(facts.problem or "a Git LFS pointer, not the video itself", hint=_LFS_HINT)
-    elif facts.problem_kind in ("parse", "timeout", "crash"):
+    elif facts.not_media:
         yield Violation(f"not readable as media: {facts.problem}")
 
 
