@@ -30,6 +30,7 @@ from validator.cluster import (
     open_executor,
     parse_scheduler,
 )
+from validator.data import to_data
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("distributed") is None,
                                 reason="dask.distributed is not installed "
@@ -50,7 +51,7 @@ def client(cluster: ClusterExecutor) -> Any:
 
 @pytest.fixture(scope="module")
 def local_run() -> list[dict[str, Any]]:
-    return [r.model_dump() for r in validate_many([FIXTURES], jobs=1)]
+    return [to_data(r) for r in validate_many([FIXTURES], jobs=1)]
 
 
 def cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
@@ -76,7 +77,7 @@ def test_bad_scheduler_addresses_are_rejected(text: str) -> None:
 def test_cluster_results_equal_the_local_run(client: Any, local_run: list[dict[str, Any]],
                                              wrap: Any) -> None:
     reports = validate_many([FIXTURES], jobs=2, executor=wrap(client))
-    assert [r.model_dump() for r in reports] == local_run
+    assert [to_data(r) for r in reports] == local_run
 
 
 def test_the_local_cluster_is_two_worker_processes_on_loopback(cluster: ClusterExecutor) -> None:
@@ -161,7 +162,7 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(
         pids = executor.client.run(os.getpid)
         reports, killed = [], None
         for report in validate_many([tmp_path / "corpus"], jobs=2, executor=executor):
-            reports.append(report.model_dump())
+            reports.append(to_data(report))
             if killed is None:
                 killed = _kill_a_busy_worker(executor.client, pids)
         pid, lost = killed

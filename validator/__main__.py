@@ -1,6 +1,6 @@
 """`python -m validator` runs the `media-preflight` command."""
 
-from validator.cli import main
+from validator.entry import main
 
 if __name__ == "__main__":
     main()

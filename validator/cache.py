@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 import sqlite3
 import stat
@@ -19,6 +20,7 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
+from validator.data import to_json
 from validator.findings import Report
 
 _SCHEMA = """
@@ -75,6 +77,7 @@ def _real_folder(folder: str) -> str:
     return os.path.realpath(folder)
 
 
+@functools.cache
 def code_identity() -> str:
     """Size and mtime of this package's modules: an edited checkout never reuses old verdicts."""
     package = Path(__file__).resolve().parent
@@ -144,8 +147,8 @@ class ResultCache:
         if row is None or tuple(row[:3]) != (key.size, key.mtime_ns, key.inode):
             return None
         try:
-            return Report.model_validate_json(row[3])
-        except ValueError:
+            return Report.from_data(json.loads(row[3]))
+        except (ValueError, TypeError, KeyError, AttributeError):
             return None
 
     def put(self, key: FileKey, report: Report) -> None:
@@ -153,7 +156,7 @@ class ResultCache:
         if self._db is None:
             return
         self._pending.append((self.context, key.path, key.size, key.mtime_ns, key.inode,
-                              report.model_dump_json()))
+                              to_json(report)))
         if len(self._pending) >= _FLUSH_EVERY:
             self.flush()
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
+from validator.data import to_data
 from validator.profile import DEFAULT_PROFILE, ProfileError
+from validator.snapshots import validated
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -19,15 +19,16 @@ else:  # pragma: no cover
 TOOL_KEY = "media-preflight"
 
 
-class _ToolTable(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(frozen=True)
+class ToolTable:
+    """``[tool.media-preflight]``, validated (see :class:`validator.schema.ToolTable`)."""
 
     profile: str | None = None
-    probe: Literal["auto", "libav", "mediainfo", "ffprobe"] | None = None
-    exclude: list[str] = []
-    jobs: int | None = Field(default=None, ge=1)
+    probe: str | None = None
+    exclude: tuple[str, ...] = ()
+    jobs: int | None = None
     gitignore: bool | None = None
-    rules: dict[str, dict[str, Any]] = {}
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -48,6 +49,7 @@ class Settings:
     progress: bool | None = None
     scheduler: str | None = None
     cache_dir: Path | None = None
+    snapshot_dir: Path | None = None
     timeout: float = 30.0
     pairs: tuple[tuple[str, str], ...] = ()
     rule_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -63,8 +65,9 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
-def read_tool_table(pyproject: Path) -> _ToolTable:
-    """``[tool.media-preflight]`` of one pyproject.toml (empty when absent)."""
+def read_tool_table(pyproject: Path, cache_dir: Path | None = None) -> ToolTable:
+    """``[tool.media-preflight]`` of one pyproject.toml (empty when absent), validated; with
+    ``cache_dir``, a table validated before is not validated again."""
     try:
         with pyproject.open("rb") as handle:
             data = tomllib.load(handle)
@@ -72,20 +75,38 @@ def read_tool_table(pyproject: Path) -> _ToolTable:
         raise ProfileError(f"{pyproject}: not valid TOML: {exc}") from None
     except OSError as exc:
         raise ProfileError(f"{pyproject}: cannot read: {exc.strerror or exc}") from None
-    table = data.get("tool", {}).get(TOOL_KEY, {})
+    tool = data.get("tool", {})
+    table = tool.get(TOOL_KEY, {}) if isinstance(tool, dict) else {}
+    if table == {}:
+        return ToolTable()
+    checked: ToolTable = validated("tool-table", table, lambda: _validate_table(pyproject, table),
+                                   to_data, _table_from_data, cache_dir)
+    return checked
+
+
+def _validate_table(pyproject: Path, table: Any) -> ToolTable:
+    from validator.schema import ToolTable as ToolTableModel
+    from validator.schema import ValidationError
+
     try:
-        return _ToolTable.model_validate(table)
+        model = ToolTableModel.model_validate(table)
     except ValidationError as exc:
         error = exc.errors()[0]
         where = ".".join(["tool", TOOL_KEY, *(str(p) for p in error["loc"])])
         reason = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
         raise ProfileError(f"{pyproject}: {where}: {reason}") from None
+    return _table_from_data(model.model_dump())
+
+
+def _table_from_data(data: dict[str, Any]) -> ToolTable:
+    return ToolTable(**{**data, "exclude": tuple(data["exclude"]), "rules": dict(data["rules"])})
 
 
 def build_settings(paths: tuple[str, ...], cwd: Path, **flags: Any) -> Settings:
     """Merge pyproject.toml's table with the flags that were given (None = not given)."""
+    snapshot_dir = _cache_folder(flags.get("cache_dir"))
     pyproject = find_pyproject(cwd)
-    table = read_tool_table(pyproject) if pyproject else _ToolTable()
+    table = read_tool_table(pyproject, snapshot_dir) if pyproject else ToolTable()
     profile = flags.get("profile") or _profile_from_table(table, pyproject) or DEFAULT_PROFILE
     pairs = _pairs(paths, flags.get("audio"), flags.get("pairs_file"))
     if pairs:
@@ -106,7 +127,8 @@ def build_settings(paths: tuple[str, ...], cwd: Path, **flags: Any) -> Settings:
         output=flags.get("output") or None,
         progress=flags.get("progress"),
         scheduler=flags.get("scheduler") or None,
-        cache_dir=_cache_dir(flags.get("cache_dir"), bool(flags.get("no_cache"))),
+        cache_dir=None if flags.get("no_cache") else snapshot_dir,
+        snapshot_dir=snapshot_dir,
         timeout=flags.get("timeout") or 30.0,
         pairs=pairs,
         rule_overrides=table.rules,
@@ -134,17 +156,20 @@ def _pairs(paths: tuple[str, ...], audio: str | None,
     return ()
 
 
-def _profile_from_table(table: _ToolTable, pyproject: Path | None) -> str | None:
+def _profile_from_table(table: ToolTable, pyproject: Path | None) -> str | None:
     if table.profile is None or pyproject is None:
         return table.profile
     looks_like_path = table.profile.endswith(".toml") or "/" in table.profile
     return str(pyproject.parent / table.profile) if looks_like_path else table.profile
 
 
-def _cache_dir(given: str | None, disabled: bool) -> Path | None:
-    """The result cache folder: none with --no-cache, the given one, or the user cache dir."""
-    if disabled:
-        return None
+def _cache_folder(given: str | None) -> Path:
+    """The cache folder: the given one, or the user cache directory.
+
+    It holds the result cache (unless ``--no-cache``) and the validated profiles and
+    settings (:mod:`validator.snapshots`; kept even with ``--no-cache``: they are
+    remembered by content, so they cannot go stale).
+    """
     if given:
         return Path(given)
     from validator.cache import default_cache_dir

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from validator.codes import API_CODES
+from validator.data import to_data
 from validator.rules import RULES, Rule
 
 
@@ -24,7 +25,7 @@ def rules_for(topic: str) -> list[Rule]:
 
 
 def _defaults(rule: Rule) -> str:
-    values = rule.options().model_dump(mode="json")
+    values = to_data(rule.options())
     return ", ".join(f"{key} = {value!r}" for key, value in values.items()) or "none"
 
 

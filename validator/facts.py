@@ -7,20 +7,16 @@ compare like with like. ``None`` always means "the backend could not tell".
 
 from __future__ import annotations
 
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict
+from dataclasses import dataclass
+from typing import Any, Literal
 
 ProblemKind = Literal["io", "parse", "lfs-pointer", "timeout", "crash", "remote"]
 RemoteFailure = Literal["not-found", "forbidden", "server-error", "timeout", "connection",
                         "redirect", "http-error", "budget"]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class VideoStream(_Frozen):
+@dataclass(frozen=True)
+class VideoStream:
     """One video stream; cover art (an attached picture) is flagged, not dropped."""
 
     index: int
@@ -35,7 +31,8 @@ class VideoStream(_Frozen):
     cover_art: bool = False
 
 
-class AudioStream(_Frozen):
+@dataclass(frozen=True)
+class AudioStream:
     """One audio stream."""
 
     index: int
@@ -45,7 +42,8 @@ class AudioStream(_Frozen):
     duration_s: float | None = None
 
 
-class RemoteFacts(_Frozen):
+@dataclass(frozen=True)
+class RemoteFacts:
     """How the server answered for a URL (every URL here is redacted: no credentials).
 
     ``failure`` is set when the media could not be fetched (or not within the
@@ -63,14 +61,16 @@ class RemoteFacts(_Frozen):
     detail: str | None = None
 
 
-class Partner(_Frozen):
+@dataclass(frozen=True)
+class Partner:
     """For the audio input of a lipsync pair: the video it goes with."""
 
     path: str
     duration_s: float | None = None
 
 
-class MediaFacts(_Frozen):
+@dataclass(frozen=True)
+class MediaFacts:
     """Everything the rules may look at, as one backend read it.
 
     ``problem`` is set when the file could not be read as media at all;
@@ -95,6 +95,18 @@ class MediaFacts(_Frozen):
     bytes_read: int | None = None
     remote: RemoteFacts | None = None
     partner: Partner | None = None
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> MediaFacts:
+        """Facts back from their JSON data (see :func:`validator.data.to_data`)."""
+        remote, partner = data.get("remote"), data.get("partner")
+        return cls(**{
+            **data,
+            "video": tuple(VideoStream(**stream) for stream in data.get("video", ())),
+            "audio": tuple(AudioStream(**stream) for stream in data.get("audio", ())),
+            "remote": RemoteFacts(**remote) if remote is not None else None,
+            "partner": Partner(**partner) if partner is not None else None,
+        })
 
     @property
     def not_media(self) -> bool:

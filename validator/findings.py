@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from validator.data import printable_text
 from validator.facts import MediaFacts
 from validator.redact import is_url, redact_url
 
@@ -13,10 +13,9 @@ Severity = Literal["error", "warning"]
 Value = float | int | str | list[str] | None
 
 
-class Finding(BaseModel):
+@dataclass(frozen=True)
+class Finding:
     """One problem: which rule, which API code, how bad, and how to fix it."""
-
-    model_config = ConfigDict(frozen=True)
 
     rule: str
     code: int | None
@@ -32,20 +31,12 @@ def printable_path(path: str) -> str:
 
     A URL is shown without its credentials (see :mod:`validator.redact`).
     """
-    if is_url(path):
-        return redact_url(path)
-    try:
-        path.encode("utf-8")
-        return path
-    except UnicodeEncodeError:
-        raw = path.encode("utf-8", "surrogateescape")
-        return raw.decode("utf-8", "backslashreplace")
+    return redact_url(path) if is_url(path) else printable_text(path)
 
 
-class Report(BaseModel):
+@dataclass(frozen=True)
+class Report:
     """The verdict for one file: ``ok`` is false when any finding is an error."""
-
-    model_config = ConfigDict(frozen=True)
 
     path: str
     ok: bool
@@ -62,8 +53,23 @@ class Report(BaseModel):
         codes = sorted({f.code for f in errors if f.code is not None})
         shown = printable_path(path)
         if media is not None and media.path != shown:
-            media = media.model_copy(update={"path": shown})
+            media = replace(media, path=shown)
         return cls(path=shown, ok=not errors, codes=codes, findings=findings, media=media)
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Report:
+        """A report back from its JSON data (see :func:`validator.data.to_data`)."""
+        media = data.get("media")
+        return cls(path=data["path"], ok=data["ok"], codes=list(data["codes"]),
+                   findings=[Finding(**finding) for finding in data["findings"]],
+                   media=MediaFacts.from_data(media) if media is not None else None)
+
+    def relocated(self, path: str) -> Report:
+        """The same report shown under another path (a cached one, under this run's name)."""
+        if self.path == path:
+            return self
+        media = replace(self.media, path=path) if self.media is not None else None
+        return replace(self, path=path, media=media)
 
     @property
     def errors(self) -> list[Finding]:
@@ -79,15 +85,20 @@ class Report(BaseModel):
         return self.media is not None and self.media.problem_kind == "io"
 
 
-class Summary(BaseModel):
-    """Counts over a run: files, files passed, files failed, files with warnings."""
+@dataclass
+class Summary:
+    """Counts over a run: files, files passed, files failed, files with warnings.
+
+    ``io_errors`` and ``by_code`` serve the exit status and the text summary;
+    they are not part of the JSON summary.
+    """
 
     files: int = 0
     passed: int = 0
     failed: int = 0
     warnings: int = 0
-    io_errors: int = Field(default=0, exclude=True)
-    by_code: dict[int, int] = Field(default_factory=dict, exclude=True)
+    io_errors: int = field(default=0, metadata={"exclude": True})
+    by_code: dict[int, int] = field(default_factory=dict, metadata={"exclude": True})
 
     def add(self, report: Report) -> None:
         """Count one more report."""

@@ -25,8 +25,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
 from validator.engine import evaluate
 from validator.facts import Partner
 from validator.findings import Report
@@ -51,10 +49,9 @@ class Pair:
     audio: str
 
 
-class PairReport(BaseModel):
+@dataclass(frozen=True)
+class PairReport:
     """The reports of a lipsync pair: ``validate(video, audio=...)`` returns one."""
-
-    model_config = ConfigDict(frozen=True)
 
     video: Report
     audio: Report
@@ -85,8 +82,7 @@ def with_partner(audio: Report, video: Report, profile: Profile) -> Report:
     if audio.media is None:
         return audio
     duration = video.media.duration_s if video.media is not None else None
-    facts = audio.media.model_copy(
-        update={"partner": Partner(path=video.path, duration_s=duration)})
+    facts = replace(audio.media, partner=Partner(path=video.path, duration_s=duration))
     return Report.from_findings(audio.path, evaluate(audio_profile(profile), facts), facts)
 
 

@@ -10,10 +10,12 @@ says so. A verdict is never silently taken from an uncertain reading.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from validator.engine import doubts, evaluate, fails, findings_of
 from validator.facts import MediaFacts
 from validator.findings import Finding, Report
-from validator.probe import BACKENDS, get_backend, read_facts
+from validator.probe import available, get_backend, read_named
 from validator.profile import ActiveRule, Profile
 from validator.redact import is_url
 from validator.rules import Doubt
@@ -27,7 +29,31 @@ def label(facts: MediaFacts) -> str:
     return _LABELS.get(facts.source.split(" ", 1)[0], facts.source)
 
 
-def inspect_file(path: str, profile: Profile, probe: str = AUTO) -> Report:
+class Probes(Protocol):
+    """Where the backends run: here (:data:`LOCAL`), or in a worker process."""
+
+    def read(self, path: str, backend: str) -> MediaFacts:
+        """The facts of ``path`` as the backend called ``backend`` reads them."""
+
+    def available(self, backend: str) -> bool:
+        """Whether that backend can run."""
+
+
+class LocalProbes:
+    """The backends, run in this process."""
+
+    def read(self, path: str, backend: str) -> MediaFacts:
+        return read_named(path, backend)
+
+    def available(self, backend: str) -> bool:
+        return available(backend)
+
+
+LOCAL = LocalProbes()
+
+
+def inspect_file(path: str, profile: Profile, probe: str = AUTO,
+                 probes: Probes = LOCAL) -> Report:
     """The report for one file under one profile and probe choice.
 
     An ``http(s)://`` URL is checked as the API fetches it (:mod:`validator.remote`).
@@ -37,8 +63,8 @@ def inspect_file(path: str, profile: Profile, probe: str = AUTO) -> Report:
 
         return inspect_url(path, profile)
     if probe == AUTO:
-        return _auto(path, profile)
-    facts = read_facts(path, get_backend(probe))
+        return _auto(path, profile, probes)
+    facts = probes.read(path, get_backend(probe).name)
     findings = evaluate(profile, facts)
     return _report(facts, findings + _unresolved(doubts(profile, facts), facts, findings))
 
@@ -47,24 +73,20 @@ def _report(facts: MediaFacts, findings: list[Finding]) -> Report:
     return Report.from_findings(facts.path, findings, facts)
 
 
-def _available(name: str) -> bool:
-    return BACKENDS[name].unavailable() is None
-
-
-def _auto(path: str, profile: Profile) -> Report:
-    primary = "libav" if _available("libav") else "mediainfo"
-    facts = read_facts(path, BACKENDS[primary])
+def _auto(path: str, profile: Profile, probes: Probes) -> Report:
+    primary = "libav" if probes.available("libav") else "mediainfo"
+    facts = probes.read(path, primary)
     in_doubt = doubts(profile, facts)
     if not in_doubt or facts.problem_kind in ("io", "lfs-pointer"):
         return _report(facts, evaluate(profile, facts))
-    if _available("ffprobe"):
-        truth = read_facts(path, BACKENDS["ffprobe"])
+    if probes.available("ffprobe"):
+        truth = probes.read(path, "ffprobe")
         if truth.problem_kind != "io":
             return _report(truth, evaluate(profile, truth))
     findings = evaluate(profile, facts)
     if primary != "libav":
         return _report(facts, findings + _unresolved(in_doubt, facts, findings))
-    other = read_facts(path, BACKENDS["mediainfo"])
+    other = probes.read(path, "mediainfo")
     settled = [(a, d) for a, d in in_doubt if not d.ffprobe_only]
     open_doubts = [(a, d) for a, d in in_doubt if d.ffprobe_only]
     return _report(facts, findings + _disagreements(settled, facts, other)

@@ -13,12 +13,15 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
-
+from validator.data import to_data
 from validator.findings import Severity
 from validator.rules import RULES, Rule, RuleOptions
+from validator.snapshots import validated
+
+if TYPE_CHECKING:
+    from validator.schema import ProfileFile
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -27,25 +30,11 @@ else:  # pragma: no cover
 
 DEFAULT_PROFILE = "akool"
 _SETTING_KEYS = ("enabled", "severity")
+Layer = tuple[str, dict[str, Any]]
 
 
 class ProfileError(ValueError):
     """A profile that cannot be used; the message names the file, the key and the reason."""
-
-
-class _ProfileFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    description: str = ""
-    extends: str | None = None
-    rules: dict[str, dict[str, Any]] = {}
-
-
-class _Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    enabled: bool = True
-    severity: Severity | None = None
 
 
 @dataclass(frozen=True)
@@ -81,11 +70,30 @@ class Profile:
                 active.rule.id: {
                     "code": active.rule.code,
                     "severity": active.severity,
-                    **active.options.model_dump(mode="json"),
+                    **to_data(active.options),
                 }
                 for active in self.rules
             },
         }
+
+    def to_snapshot(self) -> dict[str, Any]:
+        """The validated profile as plain data (see :mod:`validator.snapshots`)."""
+        return {"name": self.name, "description": self.description,
+                "sources": list(self.sources),
+                "rules": [[active.rule.id, active.severity, to_data(active.options)]
+                          for active in self.rules]}
+
+    @classmethod
+    def from_snapshot(cls, data: dict[str, Any]) -> Profile:
+        """A profile from :meth:`to_snapshot`'s data, without validating it again."""
+        rules = []
+        for rule_id, severity, options in data["rules"]:
+            rule = RULES[rule_id]
+            if severity not in ("error", "warning"):
+                raise ValueError(f"bad severity {severity!r}")
+            rules.append(ActiveRule(rule=rule, severity=severity, options=rule.options(**options)))
+        return cls(name=data["name"], description=data["description"],
+                   sources=tuple(data["sources"]), rules=tuple(rules))
 
 
 def profiles_dir() -> Path:
@@ -104,16 +112,25 @@ def shipped_profiles() -> dict[str, Path]:
 
 def load_profile(name_or_path: str | Path = DEFAULT_PROFILE,
                  overrides: dict[str, Any] | None = None,
-                 overrides_source: str = "pyproject.toml") -> Profile:
+                 overrides_source: str = "pyproject.toml",
+                 cache_dir: Path | None = None) -> Profile:
     """Resolve a profile by name or path, optionally with a last layer of overrides.
 
     ``overrides`` has the same shape as a profile file's data (``rules``
-    tables); it comes from ``[tool.media-preflight]``.
+    tables); it comes from ``[tool.media-preflight]``. With ``cache_dir``, a
+    chain validated before is not validated again (:mod:`validator.snapshots`).
     """
     layers = _chain(str(name_or_path), base=Path.cwd(), seen=())
     if overrides:
-        layers.append((overrides_source, _parse(overrides_source, {"rules": overrides})))
-    return _flatten(_display_name(name_or_path), layers)
+        layers.append((overrides_source, {"rules": overrides}))
+    name = _display_name(name_or_path)
+    return validated("profile", [name, layers], lambda: _resolve(name, layers),
+                     Profile.to_snapshot, Profile.from_snapshot, cache_dir)
+
+
+def _resolve(name: str, layers: list[Layer]) -> Profile:
+    """Validate every layer (pydantic) and flatten them into the rules to run."""
+    return _flatten(name, [(source, _parse(source, data)) for source, data in layers])
 
 
 def _display_name(name_or_path: str | Path) -> str:
@@ -137,15 +154,18 @@ def _locate(ref: str, base: Path, referrer: Path | None) -> Path:
     return path.resolve()
 
 
-def _chain(ref: str, base: Path, seen: tuple[Path, ...]) -> list[tuple[str, _ProfileFile]]:
+def _chain(ref: str, base: Path, seen: tuple[Path, ...]) -> list[Layer]:
+    """The profile files ``ref`` stands for, base first, each with its data as read."""
     path = _locate(ref, base, seen[-1] if seen else None)
     if path in seen:
         cycle = " -> ".join(str(p) for p in (*seen, path))
         raise ProfileError(f"{path}: extends: profiles extend each other in a cycle ({cycle})")
     data = _read_toml(path)
-    parsed = _parse(str(path), data)
-    parents = _chain(parsed.extends, path.parent, (*seen, path)) if parsed.extends else []
-    return [*parents, (str(path), parsed)]
+    extends = data.get("extends")
+    if extends is not None and not isinstance(extends, str):
+        _parse(str(path), data)   # raises, naming the key
+    parents = _chain(extends, path.parent, (*seen, path)) if extends else []
+    return [*parents, (str(path), data)]
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -158,11 +178,13 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ProfileError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
-def _parse(source: str, data: dict[str, Any]) -> _ProfileFile:
+def _parse(source: str, data: dict[str, Any]) -> ProfileFile:
+    from validator.schema import ProfileFile, ValidationError, first_error
+
     try:
-        parsed = _ProfileFile.model_validate(data)
+        parsed = ProfileFile.model_validate(data)
     except ValidationError as exc:
-        raise ProfileError(f"{source}: {_first_error(exc)}") from None
+        raise ProfileError(f"{source}: {first_error(exc)}") from None
     for rule_id in parsed.rules:
         if rule_id not in RULES:
             raise ProfileError(
@@ -170,15 +192,7 @@ def _parse(source: str, data: dict[str, Any]) -> _ProfileFile:
     return parsed
 
 
-def _first_error(exc: ValidationError, prefix: str = "") -> str:
-    error = exc.errors()[0]
-    parts = ([prefix] if prefix else []) + [str(part) for part in error["loc"]]
-    location = ".".join(parts)
-    reason = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
-    return f"{location}: {reason}" if location else reason
-
-
-def _flatten(name: str, layers: list[tuple[str, _ProfileFile]]) -> Profile:
+def _flatten(name: str, layers: list[tuple[str, ProfileFile]]) -> Profile:
     merged: dict[str, dict[str, Any]] = {}
     origin: dict[str, str] = {}
     description = ""
@@ -196,14 +210,16 @@ def _flatten(name: str, layers: list[tuple[str, _ProfileFile]]) -> Profile:
 
 
 def _activate(rule_id: str, table: dict[str, Any], source: str) -> ActiveRule | None:
+    from validator.schema import RuleSettings, ValidationError, first_error, validate_options
+
     rule = RULES[rule_id]
     settings_data = {key: table[key] for key in _SETTING_KEYS if key in table}
     option_data = {key: value for key, value in table.items() if key not in _SETTING_KEYS}
     try:
-        settings = _Settings.model_validate(settings_data)
-        options = rule.options.model_validate(option_data)
+        settings = RuleSettings.model_validate(settings_data)
+        options = validate_options(rule.options, option_data)
     except ValidationError as exc:
-        raise ProfileError(f"{source}: {_first_error(exc, f'rules.{rule_id}')}") from None
+        raise ProfileError(f"{source}: {first_error(exc, f'rules.{rule_id}')}") from None
     if not settings.enabled:
         return None
     return ActiveRule(rule=rule, severity=settings.severity or rule.severity, options=options)

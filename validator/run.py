@@ -82,7 +82,8 @@ def _new_file_mode(path: str) -> int:
 def load_run_profile(settings: Settings) -> Profile:
     """The profile named by the settings, with pyproject.toml's rule overrides on top."""
     return load_profile(settings.profile, overrides=settings.rule_overrides or None,
-                        overrides_source=settings.overrides_source)
+                        overrides_source=settings.overrides_source,
+                        cache_dir=settings.snapshot_dir)
 
 
 @contextmanager

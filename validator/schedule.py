@@ -11,9 +11,7 @@ are answered from the result cache without a probe.
 from __future__ import annotations
 
 import contextlib
-import faulthandler
 import functools
-import multiprocessing
 import os
 import pickle
 import select
@@ -22,8 +20,9 @@ import sys
 import time
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, Future
 from concurrent.futures import TimeoutError as FutureTimeout
+from typing import TYPE_CHECKING
 
 from validator.cache import FileKey, ResultCache, file_key
 from validator.discover import WalkError
@@ -31,7 +30,12 @@ from validator.engine import evaluate
 from validator.facts import MediaFacts, ProblemKind
 from validator.findings import Report, printable_path
 from validator.pipeline import inspect_file
+from validator.prefork import ProbeWorker, WorkerLost, worker_init
 from validator.profile import Profile
+from validator.redact import is_url
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 BATCH_SIZE = 8
 DEFAULT_TIMEOUT = 30.0
@@ -58,14 +62,6 @@ def problem_report(path: str, profile: Profile, kind: ProblemKind, problem: str)
     return Report.from_findings(path, evaluate(profile, facts), facts)
 
 
-def relocated(report: Report, path: str) -> Report:
-    """A cached report shown under the path this run was given (it was keyed by the real path)."""
-    if report.path == path:
-        return report
-    media = report.media.model_copy(update={"path": path}) if report.media else None
-    return report.model_copy(update={"path": path, "media": media})
-
-
 class _Batch:
     """Paths sent to a worker together; submitted when full or when a result is awaited."""
 
@@ -85,6 +81,11 @@ class WorkerPool:
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
+
+    @property
+    def started(self) -> bool:
+        """Whether worker processes are running."""
+        return self._pool is not None
 
     def submit(self, items: list[Item], profile: Profile, probe: str) -> Future[list[Report]]:
         if self._pool is None:
@@ -107,10 +108,16 @@ class WorkerPool:
 
 
 def _new_pool(workers: int) -> ProcessPoolExecutor:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from validator import prefork
+
+    prefork.discard()   # the pool forks its own workers
     _warm_up_backends()
     context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
     return ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                               initializer=_worker_init)
+                               initializer=worker_init)
 
 
 @functools.cache
@@ -121,15 +128,6 @@ def _warm_up_backends() -> None:
 
     for backend in BACKENDS.values():
         backend.unavailable()
-
-
-def _worker_init() -> None:
-    """Each worker leads its own process group (so a kill reaches its ffprobe too)
-    and leaves Ctrl-C to the parent, which stops the run."""
-    if hasattr(os, "setpgrp"):
-        os.setpgrp()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    faulthandler.disable()   # a crash is reported as a finding, not as a dump on stderr
 
 
 def _kill_group(pid: int | None) -> None:
@@ -152,21 +150,7 @@ class ForkFailed(Exception):
 
 def run_forked(items: list[Item], profile: Profile, probe: str, timeout: float) -> list[Report]:
     """Check a batch in a forked child (a millisecond to start) and wait at most ``timeout``."""
-    _warm_up_backends()
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: check, send the pickled reports, leave without cleanup
-        status = 1
-        try:
-            _worker_init()
-            os.close(read_end)
-            sent = pickle.dumps(check_batch(items, profile, probe))
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(sent)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
+    pid, read_end = _fork(items, profile, probe)
     try:
         payload = _read_all(read_end, timeout)
     except BaseException:   # interrupted: take the child (and its prober) down with us
@@ -184,6 +168,26 @@ def run_forked(items: list[Item], profile: Profile, probe: str, timeout: float) 
         raise ForkFailed("crash", _describe(status))
     reports: list[Report] = pickle.loads(payload)
     return reports
+
+
+def _fork(items: list[Item], profile: Profile, probe: str) -> tuple[int, int]:
+    """Fork a child that checks the batch: its pid and the end to read its reports from."""
+    _warm_up_backends()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: check, send the pickled reports, leave without cleanup
+        status = 1
+        try:
+            worker_init()
+            os.close(read_end)
+            sent = pickle.dumps(check_batch(items, profile, probe))
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(sent)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    return pid, read_end
 
 
 def _read_all(fd: int, timeout: float) -> bytes | None:
@@ -233,6 +237,55 @@ def check_batch_guarded(items: list[Item], profile: Profile, probe: str,
         return [check_batch_guarded([item], profile, probe, timeout)[0] for item in items]
 
 
+class WorkerProbes:
+    """The probe backends run by a worker process, each read under the time limit."""
+
+    def __init__(self, worker: ProbeWorker, timeout: float) -> None:
+        self.worker, self.timeout = worker, timeout
+        self._available: dict[str, bool] = {}
+
+    def read(self, path: str, backend: str) -> MediaFacts:
+        from validator.probe import read_named
+
+        return self.worker.call(read_named, path, backend, timeout=self.timeout)
+
+    def available(self, backend: str) -> bool:
+        from validator.probe import available
+
+        if backend not in self._available:
+            self._available[backend] = self.worker.call(available, backend,
+                                                         timeout=self.timeout)
+        return self._available[backend]
+
+
+def check_with_worker(worker: ProbeWorker, items: list[Item], profile: Profile, probe: str,
+                      timeout: float) -> list[Report]:
+    """Check a batch here, its probes (all native code) run by ``worker``, which is killed at
+    the end; a file on which the worker hangs or dies gets the finding, and the rest of the
+    batch goes to :func:`check_batch_guarded`."""
+    probes = WorkerProbes(worker, timeout)
+    reports: list[Report] = []
+    try:
+        for index, item in enumerate(items):
+            try:
+                if isinstance(item, str) and is_url(item):
+                    report = worker.call(check_item, item, profile, probe,
+                                         timeout=_budget(timeout, 1))
+                elif isinstance(item, str):
+                    report = inspect_file(item, profile, probe, probes)
+                else:
+                    report = check_item(item, profile, probe)
+            except WorkerLost as lost:
+                reports.append(failed_report(item, profile, timeout, lost.kind, lost.detail))
+                rest = items[index + 1:]
+                return reports + (check_batch_guarded(rest, profile, probe, timeout)
+                                  if rest else [])
+            reports.append(report)
+        return reports
+    finally:
+        worker.kill()
+
+
 class Scheduler:
     """Hands misses to workers in batches, answers hits from the cache, keeps input order."""
 
@@ -244,6 +297,7 @@ class Scheduler:
         self.pool = WorkerPool(workers) if executor is None and not self.forked else None
         self.open_batch = _Batch()
         self.outstanding: list[_Batch] = []
+        self.input_done = False
 
     def slot(self, item: Item) -> _Slot:
         """A cached report, or a place in the batch that will produce it."""
@@ -252,7 +306,7 @@ class Scheduler:
             key = file_key(item)
             cached = self.cache.get(key) if key is not None else None
             if cached is not None:
-                return relocated(cached, printable_path(item))
+                return cached.relocated(printable_path(item))
         if len(self.open_batch.items) >= BATCH_SIZE:
             self.submit(self.open_batch)
             self.open_batch = _Batch()
@@ -265,7 +319,7 @@ class Scheduler:
         """Send a batch to the workers (once)."""
         if batch.future is not None or batch.reports is not None or not batch.items:
             return
-        if self.forked:
+        if self.forked or self._lone_batch():
             batch.reports = self._run_forked(batch.items)
             self._remember(batch)
             return
@@ -276,6 +330,11 @@ class Scheduler:
             assert self.pool is not None
             batch.future = self.pool.submit(batch.items, self.profile, self.probe)
         self.outstanding.append(batch)
+
+    def _lone_batch(self) -> bool:
+        """True for the run's only batch: one forked child is quicker than starting a pool."""
+        return (self.pool is not None and not self.pool.started and not self.outstanding
+                and self.input_done)
 
     def resolve(self, slot: _Slot) -> Report:
         """The report for a slot, waiting for its batch if need be."""
@@ -302,6 +361,11 @@ class Scheduler:
             return self._recover(batch)
 
     def _run_forked(self, items: list[Item]) -> list[Report]:
+        from validator import prefork
+
+        worker = prefork.take()
+        if worker is not None:
+            return check_with_worker(worker, items, self.profile, self.probe, self.timeout)
         return check_batch_guarded(items, self.profile, self.probe, self.timeout)
 
     def _budget(self, count: int) -> float:
@@ -363,6 +427,7 @@ def schedule(items: Iterator[Item], scheduler: Scheduler, window: int) -> Iterat
             pending.append(scheduler.slot(item))
             while len(pending) > window:
                 yield scheduler.resolve(pending.popleft())
+        scheduler.input_done = True
         scheduler.submit(scheduler.open_batch)
         while pending:
             yield scheduler.resolve(pending.popleft())

@@ -1,31 +1,30 @@
-"""Output formats, by name."""
+"""Output formats, by name (each formatter's module is imported when it is asked for)."""
 
 from __future__ import annotations
 
-from validator.formatters.base import Formatter
-from validator.formatters.github import GithubFormatter
-from validator.formatters.jsonfmt import JsonFormatter, JsonLinesFormatter
-from validator.formatters.junit import JunitFormatter
-from validator.formatters.sarif import SarifFormatter
-from validator.formatters.text import TextFormatter
+import importlib
 
-FORMATTERS: dict[str, type[Formatter]] = {
-    "text": TextFormatter,
-    "json": JsonFormatter,
-    "jsonl": JsonLinesFormatter,
-    "sarif": SarifFormatter,
-    "junit": JunitFormatter,
-    "github": GithubFormatter,
+from validator.formatters.base import Formatter
+
+FORMATTERS: dict[str, str] = {
+    "text": "validator.formatters.text:TextFormatter",
+    "json": "validator.formatters.jsonfmt:JsonFormatter",
+    "jsonl": "validator.formatters.jsonfmt:JsonLinesFormatter",
+    "sarif": "validator.formatters.sarif:SarifFormatter",
+    "junit": "validator.formatters.junit:JunitFormatter",
+    "github": "validator.formatters.github:GithubFormatter",
 }
 
 
 def get_formatter(name: str) -> type[Formatter]:
     """The formatter class called ``name``; an unknown name lists the valid ones."""
     try:
-        return FORMATTERS[name]
+        module, attribute = FORMATTERS[name].split(":")
     except KeyError:
         raise ValueError(
             f"unknown format {name!r} (choose from: {', '.join(FORMATTERS)})") from None
+    formatter: type[Formatter] = getattr(importlib.import_module(module), attribute)
+    return formatter
 
 
 __all__ = ["FORMATTERS", "Formatter", "get_formatter"]

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import json
 
+from validator.data import to_data, to_json
 from validator.findings import Report, Summary
 from validator.formatters.base import Formatter
 
 
 def summary_data(summary: Summary) -> dict[str, int]:
     """The summary's public counts: files, passed, failed, warnings (files with warnings)."""
-    return summary.model_dump(mode="json")
+    data: dict[str, int] = to_data(summary)
+    return data
 
 
 class JsonFormatter(Formatter):
     """``{"profile", "results": [...], "summary": {...}}``: one result per line, streamed.
 
-    Nothing is held back: each result is written as its file finishes (pydantic's
-    serializer, one line each), so memory stays flat however many files there are.
+    Nothing is held back: each result is written as its file finishes (one line
+    each), so memory stays flat however many files there are.
     """
 
     def begin(self, profile_name: str) -> None:
@@ -26,7 +28,7 @@ class JsonFormatter(Formatter):
         self.count = 0
 
     def report(self, report: Report) -> None:
-        self.stream.write(("\n  " if self.count == 0 else ",\n  ") + report.model_dump_json())
+        self.stream.write(("\n  " if self.count == 0 else ",\n  ") + to_json(report))
         self.count += 1
 
     def end(self, summary: Summary) -> None:
@@ -38,7 +40,7 @@ class JsonLinesFormatter(Formatter):
     """One JSON object per file, flushed as each file finishes; a last line holds the summary."""
 
     def report(self, report: Report) -> None:
-        self.stream.write(report.model_dump_json() + "\n")
+        self.stream.write(to_json(report) + "\n")
         self.stream.flush()
 
     def end(self, summary: Summary) -> None:

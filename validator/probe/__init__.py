@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from validator.facts import MediaFacts
 from validator.probe.base import Backend, read_facts
 from validator.probe.ffprobe import FfprobeBackend
 from validator.probe.libav import LibavBackend
@@ -52,6 +53,16 @@ def fingerprint(probe: str) -> str:
     return "|".join(parts[name] for name in used)
 
 
+def read_named(path: str, name: str) -> MediaFacts:
+    """The facts of ``path`` as the backend called ``name`` reads them."""
+    return read_facts(path, BACKENDS[name])
+
+
+def available(name: str) -> bool:
+    """Whether the backend called ``name`` can run here."""
+    return BACKENDS[name].unavailable() is None
+
+
 def get_backend(name: str) -> Backend:
     """The backend called ``name``; an unknown name lists the valid ones."""
     try:
@@ -61,5 +72,5 @@ def get_backend(name: str) -> Backend:
         raise UnknownBackend(f"unknown probe backend {name!r} (choose from: {valid})") from None
 
 
-__all__ = ["BACKENDS", "PROBE_CHOICES", "Backend", "UnknownBackend", "fingerprint",
-           "get_backend", "read_facts"]
+__all__ = ["BACKENDS", "PROBE_CHOICES", "Backend", "UnknownBackend", "available",
+           "fingerprint", "get_backend", "read_facts", "read_named"]

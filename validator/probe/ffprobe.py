@@ -13,8 +13,6 @@ from __future__ import annotations
 import functools
 import os
 import shutil
-import subprocess
-from fractions import Fraction
 from typing import Any
 
 from validator.facts import AudioStream, MediaFacts, VideoStream
@@ -65,6 +63,8 @@ def _as_input(path: str) -> str:
 
 @functools.lru_cache(maxsize=4)
 def _version(binary: str) -> str:
+    import subprocess
+
     try:
         out = subprocess.run([binary, "-version"], capture_output=True, text=True,
                              timeout=10, check=False).stdout
@@ -87,7 +87,7 @@ def _rate(text: str | None) -> float | None:
     try:
         if int(denominator) == 0:
             return None
-        return positive(float(Fraction(int(numerator), int(denominator))))
+        return positive(int(numerator) / int(denominator))   # int / int rounds correctly
     except ValueError:
         return None
 

@@ -9,21 +9,36 @@ ask ``ffprobe`` or a second backend before it trusts the verdict.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from typing import Any
-
-from pydantic import BaseModel, ConfigDict
 
 from validator.facts import MediaFacts
 from validator.findings import Severity, Value
 
 
-class RuleOptions(BaseModel):
-    """Base of every rule's options: typed, with defaults, unknown keys rejected."""
+@dataclass(frozen=True)
+class RuleOptions:
+    """Base of every rule's options: a frozen dataclass, every field with a default.
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    Constraints sit in each field's metadata (see :func:`option`); pydantic
+    checks them, and rejects unknown keys, when a profile is validated
+    (:mod:`validator.schema`). Lists given for tuple fields are kept as tuples.
+    """
+
+    def __post_init__(self) -> None:
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, list):
+                object.__setattr__(self, item.name, tuple(value))
 
 
+def option(default: Any, **constraints: Any) -> Any:
+    """A rule option's default and its constraints (pydantic ``Field`` arguments: gt, ge,
+    min_length ...)."""
+    return field(default=default, metadata={"constraints": constraints})
+
+
+@dataclass(frozen=True)
 class NoOptions(RuleOptions):
     """For rules that take no options."""
 

@@ -12,22 +12,20 @@ Fix: re-encode the video to H.264 in MP4:
 from __future__ import annotations
 
 from collections.abc import Iterator
-
-from pydantic import Field, field_validator
+from dataclasses import dataclass
 
 from validator.facts import MediaFacts
-from validator.rules.base import Rule, RuleOptions, Violation, docstring
+from validator.rules.base import Rule, RuleOptions, Violation, docstring, option
 
 DEFAULT_ALLOWED = ("h264", "hevc", "vp8", "vp9", "av1")
 
 
+@dataclass(frozen=True)
 class Options(RuleOptions):
-    allowed: tuple[str, ...] = Field(default=DEFAULT_ALLOWED, min_length=1)
+    allowed: tuple[str, ...] = option(DEFAULT_ALLOWED, min_length=1)
 
-    @field_validator("allowed")
-    @classmethod
-    def _lower(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(name.lower() for name in value)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "allowed", tuple(str(name).lower() for name in self.allowed))
 
 
 def _no_video_reason(facts: MediaFacts) -> str:

@@ -17,15 +17,24 @@ Fix: trim below the limit, re-encoding so the cut is exact:
 from __future__ import annotations
 
 from collections.abc import Iterator
-
-from pydantic import Field
+from dataclasses import dataclass
 
 from validator.facts import MediaFacts
-from validator.rules.base import Doubt, Rule, RuleOptions, Violation, docstring, fmt_number, near
+from validator.rules.base import (
+    Doubt,
+    Rule,
+    RuleOptions,
+    Violation,
+    docstring,
+    fmt_number,
+    near,
+    option,
+)
 
 
+@dataclass(frozen=True)
 class Options(RuleOptions):
-    max_seconds: float = Field(default=60.0, gt=0)
+    max_seconds: float = option(60.0, gt=0)
 
 
 def check(facts: MediaFacts, options: Options) -> Iterator[Violation]:

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-
-from pydantic import Field
+from dataclasses import dataclass
 
 from validator.facts import MediaFacts
-from validator.rules.base import Rule, RuleOptions, Violation, docstring, fmt_number, near
+from validator.rules.base import Rule, RuleOptions, Violation, docstring, fmt_number, near, option
 
 MAX_DOC = """1210 — the average frame rate must not exceed the limit (60 fps by default).
 
@@ -42,12 +41,14 @@ Fix: resample: ``ffmpeg -i in.mp4 -vf fps=25 -c:v libx264 -c:a copy out.mp4``.
 """
 
 
+@dataclass(frozen=True)
 class MaxOptions(RuleOptions):
-    max_fps: float = Field(default=60.0, gt=0)
+    max_fps: float = option(60.0, gt=0)
 
 
+@dataclass(frozen=True)
 class LipsyncOptions(RuleOptions):
-    max_fps: float = Field(default=25.0, gt=0)
+    max_fps: float = option(25.0, gt=0)
 
 
 def _rate_text(fps: float) -> str:

@@ -9,11 +9,10 @@ nothing about a file checked on its own.
 from __future__ import annotations
 
 from collections.abc import Iterator
-
-from pydantic import Field
+from dataclasses import dataclass
 
 from validator.facts import MediaFacts
-from validator.rules.base import Rule, RuleOptions, Violation, docstring, fmt_number
+from validator.rules.base import Rule, RuleOptions, Violation, docstring, fmt_number, option
 
 AUDIO_INPUT_DOC = """The lipsync audio input must be readable audio within its duration limit.
 
@@ -35,12 +34,14 @@ Fix: trim the longer one, e.g. ``ffmpeg -i voice.m4a -t 12.0 -c:a aac out.m4a``.
 """
 
 
+@dataclass(frozen=True)
 class AudioInputOptions(RuleOptions):
-    max_seconds: float = Field(default=60.0, gt=0)
+    max_seconds: float = option(60.0, gt=0)
 
 
+@dataclass(frozen=True)
 class DurationMatchOptions(RuleOptions):
-    tolerance_s: float = Field(default=1.0, ge=0)
+    tolerance_s: float = option(1.0, ge=0)
 
 
 def _seconds(value: float) -> str:

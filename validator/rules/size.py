@@ -12,18 +12,18 @@ Fix: re-encode at a lower bitrate, or shorten the video:
 from __future__ import annotations
 
 from collections.abc import Iterator
-
-from pydantic import Field
+from dataclasses import dataclass
 
 from validator.facts import MediaFacts
-from validator.rules.base import Rule, RuleOptions, Violation, docstring
+from validator.rules.base import Rule, RuleOptions, Violation, docstring, option
 
 _MB = 1_000_000
 _MIB = 1024 * 1024
 
 
+@dataclass(frozen=True)
 class Options(RuleOptions):
-    max_bytes: int = Field(default=300_000_000, gt=0)
+    max_bytes: int = option(300_000_000, gt=0)
 
 
 def human_size(size: int) -> str:

@@ -11,12 +11,11 @@ are these rules' options.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from http import HTTPStatus
 
-from pydantic import Field
-
 from validator.facts import MediaFacts
-from validator.rules.base import NoOptions, Rule, RuleOptions, Violation, docstring
+from validator.rules.base import NoOptions, Rule, RuleOptions, Violation, docstring, option
 
 BOTH = ("video", "audio")
 
@@ -68,15 +67,17 @@ downloaded copy.
 """
 
 
+@dataclass(frozen=True)
 class ReachableOptions(RuleOptions):
-    connect_timeout_s: float = Field(default=5.0, gt=0)
-    read_timeout_s: float = Field(default=10.0, gt=0)
-    max_redirects: int = Field(default=5, ge=0)
+    connect_timeout_s: float = option(5.0, gt=0)
+    read_timeout_s: float = option(10.0, gt=0)
+    max_redirects: int = option(5, ge=0)
 
 
+@dataclass(frozen=True)
 class ReadLimitOptions(RuleOptions):
-    max_bytes: int = Field(default=16 * 1024 * 1024, gt=0)
-    max_seconds: float = Field(default=20.0, gt=0)
+    max_bytes: int = option(16 * 1024 * 1024, gt=0)
+    max_seconds: float = option(20.0, gt=0)
 
 
 def status_text(status: int | None) -> str:
