@@ -7,11 +7,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from validator._version import __version__
 
+TYPE_CHECKING = False   # not typing's: importing typing is most of a start-up's import time
 if TYPE_CHECKING:
+    from typing import Any
+
     from validator.api import validate, validate_many
     from validator.facts import MediaFacts
     from validator.findings import Finding, Report

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Executor
 from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
@@ -23,6 +22,8 @@ from validator.profile import DEFAULT_PROFILE, Profile, load_profile
 from validator.schedule import BATCH_SIZE, DEFAULT_TIMEOUT, Scheduler, schedule
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
     from validator.pairs import PairReport
 
 ProfileLike = str | Path | Profile

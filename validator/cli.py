@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,14 +18,23 @@ PROBES = ("auto", "libav", "mediainfo", "ffprobe")
 FORMATS = ("auto", "text", "json", "jsonl", "sarif", "junit", "github")
 USAGE_ERROR = 2
 
+if TYPE_CHECKING:
+    import logging
+
 
 def _notes_to_stderr() -> None:
-    """Notes the library logs (e.g. a FIFO skipped in a folder) go to stderr, one line each."""
+    """Notes the library logs (e.g. a FIFO skipped in a folder) go to stderr, one line each
+    (set up at the first note: most runs have none, and need not import ``logging``)."""
+    from validator.discover import on_first_note
+
+    on_first_note(_stderr_handler)
+
+
+def _stderr_handler(logger: logging.Logger) -> None:
     import logging
 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("media-preflight: note: %(message)s"))
-    logger = logging.getLogger("media-preflight")
     logger.addHandler(handler)
     logger.propagate = False
 

@@ -12,14 +12,15 @@ excludes file); ``.git`` folders are never walked then.
 from __future__ import annotations
 
 import fnmatch
-import logging
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import logging
+
     from pathspec import GitIgnoreSpec
 
 MEDIA_EXTENSIONS = frozenset({
@@ -158,13 +159,25 @@ def _walk(root: str, exclude: tuple[str, ...], include_hidden: bool,
 
 _SKIP_REASONS = {"special": "not a regular file (a FIFO, socket or device): not opened",
                  "broken": "a dangling symbolic link or a link loop"}
-_log = logging.getLogger("media-preflight")
+_first_note_hooks: list[Callable[[logging.Logger], None]] = []
+
+
+def on_first_note(hook: Callable[[logging.Logger], None]) -> None:
+    """Run ``hook`` on the ``media-preflight`` logger before the first note is logged (the
+    CLI adds its stderr handler so; ``logging`` is imported only once there is a note)."""
+    if hook not in _first_note_hooks:
+        _first_note_hooks.append(hook)
 
 
 def _note_skipped(path: str, kind: str) -> None:
     """Say on the log (stderr for the CLI) that a media-named entry was passed over, and why."""
+    import logging
+
+    logger = logging.getLogger("media-preflight")
+    while _first_note_hooks:
+        _first_note_hooks.pop(0)(logger)
     shown = os.fsencode(path).decode("utf-8", "backslashreplace")
-    _log.warning("skipped %s: %s", shown, _SKIP_REASONS[kind])
+    logger.warning("skipped %s: %s", shown, _SKIP_REASONS[kind])
 
 
 def _kind(path: str) -> str:

@@ -3,32 +3,29 @@ command line, the settings, the profile and the cache.
 
 Loading PyAV is most of a one-file ``check`` (about 45 ms), and the parent's
 own start-up (click, the profile) takes about as long. The ``media-preflight``
-entry point forks this worker before it imports click, so the two run side by
-side on two cores. The worker loads PyAV and then serves calls: the parent
-sends a pickled function and its arguments, the worker answers with the
-pickled result (or the exception). Native code (FFmpeg, MediaInfo, ffprobe)
-runs only in the worker, so a file that hangs or crashes a prober costs a
-finding, not the run: each call has a time limit, after which the worker is
-killed (``WorkerLost``). A run that needs no probe (every file cached, a usage
-error) or that starts a pool of workers kills it.
+entry point forks this worker first thing, before anything but ``os`` is
+imported, so the two run side by side on two cores. The worker loads PyAV and
+the probe backends, then serves calls: the parent sends a pickled function and
+its arguments, the worker answers with the pickled result (or the exception).
+Native code (FFmpeg, MediaInfo, ffprobe) runs only in the worker, so a file
+that hangs or crashes a prober costs a finding, not the run: each call has a
+time limit, after which the worker is killed (``WorkerLost``). A run that
+needs no probe (every file cached, a usage error) or that starts a pool of
+workers kills it.
 """
 
 from __future__ import annotations
 
-import atexit
-import contextlib
-import faulthandler
 import os
-import pickle
-import select
-import signal
-import struct
-import time
-from collections.abc import Callable
-from typing import Any, Literal, TypeVar
 
-T = TypeVar("T")
-_HEADER = struct.Struct("<Q")
+TYPE_CHECKING = False   # typing and the rest are imported after the fork, not before it
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, Literal, TypeVar
+
+    T = TypeVar("T")
+
+_HEADER_SIZE = 8   # a message: its pickle's length (8 bytes, little-endian), then the pickle
 
 
 class WorkerLost(Exception):
@@ -42,6 +39,9 @@ class WorkerLost(Exception):
 def worker_init() -> None:
     """A worker leads its own process group (so a kill reaches its ffprobe too), leaves
     Ctrl-C to the parent, and dies quietly (a crash becomes a finding, not a dump)."""
+    import faulthandler
+    import signal
+
     if hasattr(os, "setpgrp"):
         os.setpgrp()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -61,11 +61,16 @@ class ProbeWorker:
             _serve(request_read, answer_write)
         os.close(request_read)
         os.close(answer_write)
-        with contextlib.suppress(OSError):   # the child does it too: no race with kill()
+        try:  # noqa: SIM105  (contextlib is not imported yet) the child does it too: no race
             os.setpgid(self.pid, self.pid)
+        except OSError:
+            pass
 
     def call(self, function: Callable[..., T], *args: Any, timeout: float) -> T:
         """``function(*args)`` run in the worker, waiting at most ``timeout`` seconds."""
+        import pickle
+        import time
+
         try:
             _send(self.requests, pickle.dumps((function, args)))
             ok, value = pickle.loads(_receive(self.answers, time.monotonic() + timeout))
@@ -82,6 +87,9 @@ class ProbeWorker:
 
     def kill(self) -> str:
         """Stop the worker (and what it started) and reap it; how it ended, as text."""
+        import contextlib
+        import signal
+
         for fd in (self.requests, self.answers):
             with contextlib.suppress(OSError):
                 os.close(fd)
@@ -106,6 +114,8 @@ def start() -> None:
     """Fork the worker now, for the run to take later (once; not where there is no fork)."""
     global _waiting
     if _waiting is None and hasattr(os, "fork"):
+        import atexit  # built in: no import cost
+
         _waiting = ProbeWorker()
         atexit.register(discard)
 
@@ -125,12 +135,19 @@ def discard() -> None:
 
 
 def _serve(requests: int, answers: int) -> None:
-    """The worker: load PyAV, then run each call sent until the parent closes the pipe."""
+    """The worker: load PyAV and the backends, then run each call sent until the parent
+    closes the pipe."""
     status = 1
     try:
         worker_init()
+        import contextlib
+        import pickle
+
         with contextlib.suppress(ImportError):
             import av  # noqa: F401  (the point of starting early)
+        from validator.probe import BACKENDS  # what the calls need, loaded while we wait
+
+        BACKENDS["libav"].unavailable()
         while True:
             try:
                 function, args = pickle.loads(_receive(requests, None))
@@ -150,18 +167,21 @@ def _serve(requests: int, answers: int) -> None:
 
 
 def _send(fd: int, payload: bytes) -> None:
-    data = memoryview(_HEADER.pack(len(payload)) + payload)
+    data = memoryview(len(payload).to_bytes(_HEADER_SIZE, "little") + payload)
     while data:
         data = data[os.write(fd, data):]
 
 
 def _receive(fd: int, deadline: float | None) -> bytes:
     """One message; EOFError when the pipe is closed first, WorkerLost past the deadline."""
-    header = _read_exactly(fd, _HEADER.size, deadline)
-    return _read_exactly(fd, _HEADER.unpack(header)[0], deadline)
+    header = _read_exactly(fd, _HEADER_SIZE, deadline)
+    return _read_exactly(fd, int.from_bytes(header, "little"), deadline)
 
 
 def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes:
+    import select
+    import time
+
     chunks, missing = [], size
     while missing:
         if deadline is not None:

@@ -19,7 +19,6 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from validator.findings import Report
@@ -222,4 +221,6 @@ def _make_progress(console: Console) -> Progress:
 
 
 def _clock(seconds: float | None) -> str:
+    from datetime import timedelta
+
     return str(timedelta(seconds=round(seconds or 0)))

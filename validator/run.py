@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, TextIO
@@ -15,7 +14,6 @@ from validator.discover import discover
 from validator.findings import Summary
 from validator.formatters import get_formatter
 from validator.formatters.text import summary_lines
-from validator.pairs import Pair, check_pairs
 from validator.profile import Profile, load_profile
 from validator.progress import NoProgress, ScanProgress, start_progress
 
@@ -50,6 +48,8 @@ def file_format(name: str, path: str) -> str:
 @contextmanager
 def atomic_text_file(path: str) -> Iterator[TextIO]:
     """A UTF-8 file that appears whole or not at all: written beside it, then renamed over it."""
+    import tempfile
+
     target = os.path.abspath(path)
     try:
         fd, temp = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".tmp",
@@ -112,6 +112,8 @@ def check_paths(settings: Settings, profile: Profile, stream: TextIO,
         formatter.begin(profile.name)
         jobs = executor.workers if executor is not None else settings.jobs
         if settings.pairs:
+            from validator.pairs import Pair, check_pairs
+
             reports = check_pairs([Pair(*pair) for pair in settings.pairs], profile,
                                   probe=settings.probe, jobs=jobs, cache_dir=settings.cache_dir,
                                   timeout=settings.timeout, executor=executor)

@@ -20,8 +20,6 @@ import sys
 import time
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import BrokenExecutor, Executor, Future
-from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING
 
 from validator.cache import FileKey, ResultCache, file_key
@@ -34,8 +32,8 @@ from validator.prefork import ProbeWorker, WorkerLost, worker_init
 from validator.profile import Profile
 from validator.redact import is_url
 
-if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
+if TYPE_CHECKING:   # concurrent.futures is imported when a pool or an executor is used
+    from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
 BATCH_SIZE = 8
 DEFAULT_TIMEOUT = 30.0
@@ -355,6 +353,9 @@ class Scheduler:
         assert batch.future is not None
         if self.pool is None:   # an executor we do not own: its own retries apply
             return batch.future.result()
+        from concurrent.futures import BrokenExecutor
+        from concurrent.futures import TimeoutError as FutureTimeout
+
         try:
             return batch.future.result(timeout=self._budget(len(batch.items)))
         except (FutureTimeout, BrokenExecutor):
@@ -385,6 +386,9 @@ class Scheduler:
 
     def _run_alone(self, item: Item) -> Report:
         assert self.pool is not None
+        from concurrent.futures import BrokenExecutor
+        from concurrent.futures import TimeoutError as FutureTimeout
+
         future = self.pool.submit([item], self.profile, self.probe)
         try:
             return future.result(timeout=self._budget(1))[0]

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
@@ -61,6 +60,8 @@ def _read(entry: Path) -> Any:
 
 def _write(entry: Path, data: Any) -> None:
     """Write ``data`` as the entry, atomically; a cache that cannot be written is skipped."""
+    import tempfile
+
     with suppress(OSError):
         entry.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=entry.parent, prefix=".", suffix=".tmp")

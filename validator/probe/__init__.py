@@ -1,19 +1,45 @@
-"""Probe backends, by name: each turns a file into one immutable MediaFacts."""
+"""Probe backends, by name: each turns a file into one immutable MediaFacts.
+
+A backend's module is imported when the backend is first asked for, so a run
+whose probes happen in a worker process never loads them itself.
+"""
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator, Mapping
+
 from validator.facts import MediaFacts
 from validator.probe.base import Backend, read_facts
-from validator.probe.ffprobe import FfprobeBackend
-from validator.probe.libav import LibavBackend
-from validator.probe.mediainfo import MediaInfoBackend
 
-BACKENDS: dict[str, Backend] = {
-    "libav": LibavBackend(),
-    "mediainfo": MediaInfoBackend(),
-    "ffprobe": FfprobeBackend(),
+_MODULES = {
+    "libav": "validator.probe.libav:LibavBackend",
+    "mediainfo": "validator.probe.mediainfo:MediaInfoBackend",
+    "ffprobe": "validator.probe.ffprobe:FfprobeBackend",
 }
-PROBE_CHOICES = ("auto", *BACKENDS)
+
+
+class _Registry(Mapping[str, Backend]):
+    """The backends by name, each made on first use."""
+
+    def __init__(self) -> None:
+        self._made: dict[str, Backend] = {}
+
+    def __getitem__(self, name: str) -> Backend:
+        if name not in self._made:
+            module, attribute = _MODULES[name].split(":")
+            self._made[name] = getattr(importlib.import_module(module), attribute)()
+        return self._made[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_MODULES)
+
+    def __len__(self) -> int:
+        return len(_MODULES)
+
+
+BACKENDS: Mapping[str, Backend] = _Registry()
+PROBE_CHOICES = ("auto", *_MODULES)
 
 
 class UnknownBackend(ValueError):
