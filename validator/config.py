@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from validator.data import to_data
 from validator.profile import DEFAULT_PROFILE, ProfileError
@@ -19,8 +19,7 @@ else:  # pragma: no cover
 TOOL_KEY = "media-preflight"
 
 
-@dataclass(frozen=True)
-class ToolTable:
+class ToolTable(NamedTuple):
     """``[tool.media-preflight]``, validated (see :class:`validator.schema.ToolTable`)."""
 
     profile: str | None = None
@@ -28,7 +27,7 @@ class ToolTable:
     exclude: tuple[str, ...] = ()
     jobs: int | None = None
     gitignore: bool | None = None
-    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rules: dict[str, dict[str, Any]] = {}   # read, never changed
 
 
 @dataclass

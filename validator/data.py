@@ -1,8 +1,8 @@
 """The models as plain data: JSON-ready values from the frozen dataclasses, and JSON text.
 
-The models are stdlib dataclasses so that a ``check`` run starts without
-importing pydantic; pydantic validates what comes in from outside (profiles,
-``[tool.media-preflight]``, manifests: see :mod:`validator.schema`).
+The records are NamedTuples (and a few dataclasses) so that a ``check`` run
+starts without importing pydantic; pydantic validates what comes in from
+outside (profiles, ``[tool.media-preflight]``: see :mod:`validator.schema`).
 """
 
 from __future__ import annotations
@@ -31,8 +31,11 @@ def _field_names(cls: type) -> tuple[str, ...]:
 
 
 def to_data(value: Any) -> Any:
-    """JSON-ready data: dataclasses as dicts in field order (fields marked ``exclude`` left
-    out), tuples as lists, non-finite floats as None, text as valid UTF-8."""
+    """JSON-ready data: records (NamedTuples, dataclasses) as dicts in field order (dataclass
+    fields marked ``exclude`` left out), tuples as lists, non-finite floats as None, text as
+    valid UTF-8."""
+    if isinstance(value, tuple) and hasattr(value, "_fields"):   # a NamedTuple record
+        return {name: to_data(getattr(value, name)) for name in value._fields}
     if is_dataclass(value) and not isinstance(value, type):
         return {name: to_data(getattr(value, name)) for name in _field_names(type(value))}
     if isinstance(value, str):

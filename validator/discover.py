@@ -15,8 +15,7 @@ import fnmatch
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     import logging
@@ -31,8 +30,7 @@ MEDIA_EXTENSIONS = frozenset({
 })
 
 
-@dataclass(frozen=True)
-class WalkError:
+class WalkError(NamedTuple):
     """A folder that could not be listed; reported like an unreadable file."""
 
     path: str

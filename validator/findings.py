@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import Any, Literal, NamedTuple
 
 from validator.data import printable_text
 from validator.facts import MediaFacts
@@ -13,8 +13,7 @@ Severity = Literal["error", "warning"]
 Value = float | int | str | list[str] | None
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """One problem: which rule, which API code, how bad, and how to fix it."""
 
     rule: str
@@ -34,8 +33,7 @@ def printable_path(path: str) -> str:
     return redact_url(path) if is_url(path) else printable_text(path)
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     """The verdict for one file: ``ok`` is false when any finding is an error."""
 
     path: str
@@ -53,7 +51,7 @@ class Report:
         codes = sorted({f.code for f in errors if f.code is not None})
         shown = printable_path(path)
         if media is not None and media.path != shown:
-            media = replace(media, path=shown)
+            media = media._replace(path=shown)
         return cls(path=shown, ok=not errors, codes=codes, findings=findings, media=media)
 
     @classmethod
@@ -68,8 +66,8 @@ class Report:
         """The same report shown under another path (a cached one, under this run's name)."""
         if self.path == path:
             return self
-        media = replace(self.media, path=path) if self.media is not None else None
-        return replace(self, path=path, media=media)
+        media = self.media._replace(path=path) if self.media is not None else None
+        return self._replace(path=path, media=media)
 
     @property
     def errors(self) -> list[Finding]:

@@ -21,7 +21,7 @@ import io
 import json
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -73,8 +73,8 @@ class ManifestError(ValueError):
 
 def audio_profile(profile: Profile) -> Profile:
     """The profile's rules that judge a lipsync pair's audio input."""
-    return replace(profile, name=f"{profile.name} (audio input)",
-                   rules=tuple(a for a in profile.rules if AUDIO_INPUT in a.rule.inputs))
+    return profile._replace(name=f"{profile.name} (audio input)",
+                            rules=tuple(a for a in profile.rules if AUDIO_INPUT in a.rule.inputs))
 
 
 def with_partner(audio: Report, video: Report, profile: Profile) -> Report:
@@ -82,7 +82,7 @@ def with_partner(audio: Report, video: Report, profile: Profile) -> Report:
     if audio.media is None:
         return audio
     duration = video.media.duration_s if video.media is not None else None
-    facts = replace(audio.media, partner=Partner(path=video.path, duration_s=duration))
+    facts = audio.media._replace(partner=Partner(path=video.path, duration_s=duration))
     return Report.from_findings(audio.path, evaluate(audio_profile(profile), facts), facts)
 
 

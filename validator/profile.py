@@ -11,9 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from validator.data import to_data
 from validator.findings import Severity
@@ -37,8 +36,7 @@ class ProfileError(ValueError):
     """A profile that cannot be used; the message names the file, the key and the reason."""
 
 
-@dataclass(frozen=True)
-class ActiveRule:
+class ActiveRule(NamedTuple):
     """A rule as a profile runs it: its severity and validated options."""
 
     rule: Rule
@@ -46,8 +44,7 @@ class ActiveRule:
     options: RuleOptions
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(NamedTuple):
     """A resolved profile: the chain of files flattened into the rules to run."""
 
     name: str
@@ -91,7 +88,9 @@ class Profile:
             rule = RULES[rule_id]
             if severity not in ("error", "warning"):
                 raise ValueError(f"bad severity {severity!r}")
-            rules.append(ActiveRule(rule=rule, severity=severity, options=rule.options(**options)))
+            values = {key: tuple(value) if isinstance(value, list) else value
+                      for key, value in options.items()}
+            rules.append(ActiveRule(rule=rule, severity=severity, options=rule.options(**values)))
         return cls(name=data["name"], description=data["description"],
                    sources=tuple(data["sources"]), rules=tuple(rules))
 
@@ -217,7 +216,7 @@ def _activate(rule_id: str, table: dict[str, Any], source: str) -> ActiveRule | 
     option_data = {key: value for key, value in table.items() if key not in _SETTING_KEYS}
     try:
         settings = RuleSettings.model_validate(settings_data)
-        options = validate_options(rule.options, option_data)
+        options = validate_options(rule, option_data)
     except ValidationError as exc:
         raise ProfileError(f"{source}: {first_error(exc, f'rules.{rule_id}')}") from None
     if not settings.enabled:

@@ -23,7 +23,7 @@ import io
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
 
@@ -64,7 +64,7 @@ def limits_for(profile: Profile) -> HttpLimits:
     values: dict[str, Any] = {}
     for active in profile.rules:
         if active.rule.id in (url_rules.URL_REACHABLE.id, url_rules.URL_READ_LIMIT.id):
-            values.update(asdict(active.options))
+            values.update(active.options._asdict())
     return HttpLimits(**values)
 
 
@@ -453,13 +453,13 @@ def _probe(client: httpx.Client, answer: Answer, limits: HttpLimits,
     if failure is not None:
         if facts.problem_kind == "parse":
             facts = problem_facts(shown, _source(), "remote", f"not read: {failure.detail}")
-        remote = replace(remote, failure=failure.kind, detail=failure.detail,
-                         status=failure.status or remote.status)
+        remote = remote._replace(failure=failure.kind, detail=failure.detail,
+                                 status=failure.status or remote.status)
     if reader.ranges is not None:
-        remote = replace(remote, ranges=reader.ranges)
-    return replace(facts, source=_source(),
-                   size_bytes=answer.size or reader.size or facts.size_bytes,
-                   bytes_read=reader.bytes_read, remote=remote)
+        remote = remote._replace(ranges=reader.ranges)
+    return facts._replace(source=_source(),
+                          size_bytes=answer.size or reader.size or facts.size_bytes,
+                          bytes_read=reader.bytes_read, remote=remote)
 
 
 def read_url(url: str, profile: Profile) -> MediaFacts:

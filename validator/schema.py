@@ -3,21 +3,20 @@
 
 Imported only when such data has to be validated (not on a ``check`` run whose
 profile and settings were validated before: see :mod:`validator.snapshots`).
-A rule's options are a frozen dataclass whose fields carry their constraints
-(:func:`validator.rules.base.option`); the pydantic model that checks them is
-made from those fields, so the two cannot drift apart.
+A rule's options are a NamedTuple and its ``constraints`` name pydantic
+``Field`` arguments per option; the pydantic model that checks them is made
+from those, so the two cannot drift apart.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import typing
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from validator.findings import Severity
-from validator.rules.base import RuleOptions
+from validator.rules.base import Rule, RuleOptions
 
 __all__ = ["ProfileFile", "RuleSettings", "ToolTable", "ValidationError", "first_error",
            "validate_options"]
@@ -55,30 +54,31 @@ class ToolTable(BaseModel):
     rules: dict[str, dict[str, Any]] = {}
 
 
-_MODELS: dict[type[RuleOptions], type[BaseModel]] = {}
+_MODELS: dict[str, type[BaseModel]] = {}
 
 
-def options_model(options: type[RuleOptions]) -> type[BaseModel]:
-    """The pydantic model that validates a rule's options dataclass (unknown keys rejected)."""
-    if options not in _MODELS:
-        _MODELS[options] = _make_options_model(options)
-    return _MODELS[options]
+def options_model(rule: Rule) -> type[BaseModel]:
+    """The pydantic model that validates a rule's options (unknown keys rejected)."""
+    if rule.id not in _MODELS:
+        _MODELS[rule.id] = _make_options_model(rule)
+    return _MODELS[rule.id]
 
 
-def _make_options_model(options: type[RuleOptions]) -> type[BaseModel]:
+def _make_options_model(rule: Rule) -> type[BaseModel]:
+    options = rule.options
     hints = typing.get_type_hints(options)
     spec: dict[str, Any] = {
-        item.name: (hints[item.name],
-                    Field(default=item.default, **item.metadata.get("constraints", {})))
-        for item in dataclasses.fields(options)
+        name: (hints[name], Field(default=options._field_defaults[name],
+                                  **rule.constraints.get(name, {})))
+        for name in options._fields
     }
     return create_model(options.__name__, __config__=ConfigDict(extra="forbid"), **spec)
 
 
-def validate_options(options: type[RuleOptions], data: dict[str, Any]) -> RuleOptions:
+def validate_options(rule: Rule, data: dict[str, Any]) -> RuleOptions:
     """A rule's options from a profile's table, validated (raises ValidationError)."""
-    validated = options_model(options).model_validate(data)
-    return options(**dict(validated))
+    validated = options_model(rule).model_validate(data)
+    return rule.options(**dict(validated))
 
 
 def first_error(exc: ValidationError, prefix: str = "") -> str:

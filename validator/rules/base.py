@@ -9,42 +9,22 @@ ask ``ffprobe`` or a second backend before it trusts the verdict.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, NamedTuple
 
 from validator.facts import MediaFacts
 from validator.findings import Severity, Value
 
-
-@dataclass(frozen=True)
-class RuleOptions:
-    """Base of every rule's options: a frozen dataclass, every field with a default.
-
-    Constraints sit in each field's metadata (see :func:`option`); pydantic
-    checks them, and rejects unknown keys, when a profile is validated
-    (:mod:`validator.schema`). Lists given for tuple fields are kept as tuples.
-    """
-
-    def __post_init__(self) -> None:
-        for item in fields(self):
-            value = getattr(self, item.name)
-            if isinstance(value, list):
-                object.__setattr__(self, item.name, tuple(value))
+RuleOptions = Any
+"""A rule's options: a NamedTuple whose fields all have defaults. Its constraints (pydantic
+``Field`` arguments, such as ``gt=0``) are the rule's ``constraints``; pydantic checks them,
+and rejects unknown keys, when a profile is validated (:mod:`validator.schema`)."""
 
 
-def option(default: Any, **constraints: Any) -> Any:
-    """A rule option's default and its constraints (pydantic ``Field`` arguments: gt, ge,
-    min_length ...)."""
-    return field(default=default, metadata={"constraints": constraints})
-
-
-@dataclass(frozen=True)
-class NoOptions(RuleOptions):
+class NoOptions(NamedTuple):
     """For rules that take no options."""
 
 
-@dataclass(frozen=True)
-class Violation:
+class Violation(NamedTuple):
     """What a check found; the engine turns it into a Finding with the rule's settings.
 
     ``advisory`` violations are always warnings: they say a limit could not be
@@ -58,8 +38,7 @@ class Violation:
     hint: str | None = None
 
 
-@dataclass(frozen=True)
-class Doubt:
+class Doubt(NamedTuple):
     """Why a verdict may differ under the API's FFmpeg.
 
     ``ffprobe_only``: a second embedded reading that agrees does not settle it
@@ -75,10 +54,11 @@ DoubtCheck = Callable[[MediaFacts, Any], "str | Doubt | None"]
 Describe = Callable[[MediaFacts], str]
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """One rule: metadata for ``explain`` and the README, and its functions.
 
+    ``options`` is the NamedTuple of the rule's options and ``constraints`` maps
+    an option to pydantic ``Field`` arguments (``{"max_seconds": {"gt": 0}}``).
     ``inputs`` names the API inputs the rule judges: ``video`` (the video or
     ``url`` field) and/or ``audio`` (a lipsync pair's ``audio_url``).
     """
@@ -90,7 +70,8 @@ class Rule:
     hint: str
     doc: str
     check: Check
-    options: type[RuleOptions] = NoOptions
+    options: type[Any] = NoOptions
+    constraints: dict[str, dict[str, Any]] = {}
     doubt: DoubtCheck | None = None
     describe: Describe | None = None
     applies_to_unreadable: bool = False

@@ -12,20 +12,16 @@ Fix: re-encode the video to H.264 in MP4:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from validator.facts import MediaFacts
-from validator.rules.base import Rule, RuleOptions, Violation, docstring, option
+from validator.rules.base import Rule, Violation, docstring
 
 DEFAULT_ALLOWED = ("h264", "hevc", "vp8", "vp9", "av1")
 
 
-@dataclass(frozen=True)
-class Options(RuleOptions):
-    allowed: tuple[str, ...] = option(DEFAULT_ALLOWED, min_length=1)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "allowed", tuple(str(name).lower() for name in self.allowed))
+class Options(NamedTuple):
+    allowed: tuple[str, ...] = DEFAULT_ALLOWED   # FFmpeg codec names, in any case
 
 
 def _no_video_reason(facts: MediaFacts) -> str:
@@ -37,14 +33,14 @@ def _no_video_reason(facts: MediaFacts) -> str:
 
 
 def check(facts: MediaFacts, options: Options) -> Iterator[Violation]:
-    allowed = list(options.allowed)
+    allowed = [name.lower() for name in options.allowed]
     main = facts.main_video
     if main is None:
         yield Violation(_no_video_reason(facts), actual=None, limit=allowed)
     elif main.codec is None:
         yield Violation("the video codec has no name for this prober (not an accepted codec)",
                         actual=None, limit=allowed)
-    elif main.codec not in options.allowed:
+    elif main.codec not in allowed:
         yield Violation(f"video codec {main.codec} is not accepted ({', '.join(allowed)})",
                         actual=main.codec, limit=allowed)
 
@@ -63,5 +59,6 @@ RULE = Rule(
     doc=docstring(__doc__),
     check=check,
     options=Options,
+    constraints={"allowed": {"min_length": 1}},
     describe=describe,
 )

@@ -17,24 +17,21 @@ Fix: trim below the limit, re-encoding so the cut is exact:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from validator.facts import MediaFacts
 from validator.rules.base import (
     Doubt,
     Rule,
-    RuleOptions,
     Violation,
     docstring,
     fmt_number,
     near,
-    option,
 )
 
 
-@dataclass(frozen=True)
-class Options(RuleOptions):
-    max_seconds: float = option(60.0, gt=0)
+class Options(NamedTuple):
+    max_seconds: float = 60.0
 
 
 def check(facts: MediaFacts, options: Options) -> Iterator[Violation]:
@@ -77,6 +74,7 @@ RULE = Rule(
     doc=docstring(__doc__),
     check=check,
     options=Options,
+    constraints={"max_seconds": {"gt": 0}},
     doubt=doubt,
     describe=describe,
 )

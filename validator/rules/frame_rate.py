@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from validator.facts import MediaFacts
-from validator.rules.base import Rule, RuleOptions, Violation, docstring, fmt_number, near, option
+from validator.rules.base import Rule, Violation, docstring, fmt_number, near
 
 MAX_DOC = """1210 — the average frame rate must not exceed the limit (60 fps by default).
 
@@ -41,14 +41,12 @@ Fix: resample: ``ffmpeg -i in.mp4 -vf fps=25 -c:v libx264 -c:a copy out.mp4``.
 """
 
 
-@dataclass(frozen=True)
-class MaxOptions(RuleOptions):
-    max_fps: float = option(60.0, gt=0)
+class MaxOptions(NamedTuple):
+    max_fps: float = 60.0
 
 
-@dataclass(frozen=True)
-class LipsyncOptions(RuleOptions):
-    max_fps: float = option(25.0, gt=0)
+class LipsyncOptions(NamedTuple):
+    max_fps: float = 25.0
 
 
 def _rate_text(fps: float) -> str:
@@ -118,6 +116,7 @@ MAX_FRAME_RATE = Rule(
     doc=docstring(MAX_DOC),
     check=check_max,
     options=MaxOptions,
+    constraints={"max_fps": {"gt": 0}},
     doubt=doubt,
     describe=describe,
 )
@@ -131,6 +130,7 @@ LIPSYNC_FRAME_RATE = Rule(
     doc=docstring(LIPSYNC_DOC),
     check=check_lipsync,
     options=LipsyncOptions,
+    constraints={"max_fps": {"gt": 0}},
     doubt=doubt,
     describe=describe,
 )

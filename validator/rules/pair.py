@@ -9,10 +9,10 @@ nothing about a file checked on its own.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from validator.facts import MediaFacts
-from validator.rules.base import Rule, RuleOptions, Violation, docstring, fmt_number, option
+from validator.rules.base import Rule, Violation, docstring, fmt_number
 
 AUDIO_INPUT_DOC = """The lipsync audio input must be readable audio within its duration limit.
 
@@ -34,14 +34,12 @@ Fix: trim the longer one, e.g. ``ffmpeg -i voice.m4a -t 12.0 -c:a aac out.m4a``.
 """
 
 
-@dataclass(frozen=True)
-class AudioInputOptions(RuleOptions):
-    max_seconds: float = option(60.0, gt=0)
+class AudioInputOptions(NamedTuple):
+    max_seconds: float = 60.0
 
 
-@dataclass(frozen=True)
-class DurationMatchOptions(RuleOptions):
-    tolerance_s: float = option(1.0, ge=0)
+class DurationMatchOptions(NamedTuple):
+    tolerance_s: float = 1.0
 
 
 def _seconds(value: float) -> str:
@@ -95,6 +93,7 @@ AUDIO_INPUT = Rule(
     doc=docstring(AUDIO_INPUT_DOC),
     check=check_audio_input,
     options=AudioInputOptions,
+    constraints={"max_seconds": {"gt": 0}},
     describe=describe,
     applies_to_unreadable=True,
     inputs=("audio",),
@@ -110,5 +109,6 @@ AV_DURATION_MATCH = Rule(
     doc=docstring(DURATION_MATCH_DOC),
     check=check_duration_match,
     options=DurationMatchOptions,
+    constraints={"tolerance_s": {"ge": 0}},
     inputs=("audio",),
 )

@@ -12,18 +12,17 @@ Fix: re-encode at a lower bitrate, or shorten the video:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from validator.facts import MediaFacts
-from validator.rules.base import Rule, RuleOptions, Violation, docstring, option
+from validator.rules.base import Rule, Violation, docstring
 
 _MB = 1_000_000
 _MIB = 1024 * 1024
 
 
-@dataclass(frozen=True)
-class Options(RuleOptions):
-    max_bytes: int = option(300_000_000, gt=0)
+class Options(NamedTuple):
+    max_bytes: int = 300_000_000
 
 
 def human_size(size: int) -> str:
@@ -57,6 +56,7 @@ RULE = Rule(
     doc=docstring(__doc__),
     check=check,
     options=Options,
+    constraints={"max_bytes": {"gt": 0}},
     describe=describe,
     applies_to_unreadable=True,
 )

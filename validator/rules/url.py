@@ -11,11 +11,11 @@ are these rules' options.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from http import HTTPStatus
+from typing import NamedTuple
 
 from validator.facts import MediaFacts
-from validator.rules.base import NoOptions, Rule, RuleOptions, Violation, docstring, option
+from validator.rules.base import NoOptions, Rule, Violation, docstring
 
 BOTH = ("video", "audio")
 
@@ -67,17 +67,15 @@ downloaded copy.
 """
 
 
-@dataclass(frozen=True)
-class ReachableOptions(RuleOptions):
-    connect_timeout_s: float = option(5.0, gt=0)
-    read_timeout_s: float = option(10.0, gt=0)
-    max_redirects: int = option(5, ge=0)
+class ReachableOptions(NamedTuple):
+    connect_timeout_s: float = 5.0
+    read_timeout_s: float = 10.0
+    max_redirects: int = 5
 
 
-@dataclass(frozen=True)
-class ReadLimitOptions(RuleOptions):
-    max_bytes: int = option(16 * 1024 * 1024, gt=0)
-    max_seconds: float = option(20.0, gt=0)
+class ReadLimitOptions(NamedTuple):
+    max_bytes: int = 16 * 1024 * 1024
+    max_seconds: float = 20.0
 
 
 def status_text(status: int | None) -> str:
@@ -188,6 +186,8 @@ URL_REACHABLE = Rule(
     doc=docstring(REACHABLE_DOC),
     check=check_reachable,
     options=ReachableOptions,
+    constraints={"connect_timeout_s": {"gt": 0}, "read_timeout_s": {"gt": 0},
+                 "max_redirects": {"ge": 0}},
     applies_to_unreadable=True,
     inputs=BOTH,
 )
@@ -214,6 +214,7 @@ URL_READ_LIMIT = Rule(
     doc=docstring(READ_LIMIT_DOC),
     check=check_read_limit,
     options=ReadLimitOptions,
+    constraints={"max_bytes": {"gt": 0}, "max_seconds": {"gt": 0}},
     applies_to_unreadable=True,
     inputs=BOTH,
 )
