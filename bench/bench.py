@@ -25,7 +25,11 @@ What it does (standard library + this package's console script; needs the real
       tiny-file run (median of 5) being timed in the same rounds,
    a-e run in 3 rounds (each measure once per round, so changing background load hits
    them all alike); the median of the 3 is reported,
-   f. single-file latency, process start to exit (hyperfine -N, else a 20-run loop),
+   f. single-file latency, process start to exit (hyperfine -N, else a 20-run loop):
+      ``check --no-cache FILE`` (the file probed; the profile, validated once, read
+      back), with a warm result cache, and the same in a clean venv
+      (``bench/corpus/venv``: this interpreter's packages on its path, but none of the
+      base interpreter's ``.pth`` start-up hooks run, as in a pipx/venv install),
    g. peak RSS and wall time for folders of 10k and 100k entries (hard links to a few
       corpus clips, ``bench/corpus/<n>k/``), ``--format jsonl`` and ``--format text``.
 3. Prints a table and writes ``bench/results/latest.json``.
@@ -210,6 +214,32 @@ def find_media_preflight() -> tuple[list[str], str]:
     return [sys.executable, "-m", "validator"], f"{sys.executable} -m validator"
 
 
+def clean_venv() -> Path | None:
+    """A venv (``bench/corpus/venv``) that sees this interpreter's packages and the checkout
+    through a plain path file, without running the base interpreter's ``.pth`` start-up
+    hooks: the start-up a ``pipx``/venv install has. Returns its ``media-preflight``
+    script, or None where no venv can be made."""
+    import site
+
+    venv = CORPUS / "venv"
+    script = venv / "bin" / "media-preflight"
+    python = venv / "bin" / "python"
+    if not python.exists():
+        made = subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)],
+                              capture_output=True, check=False)
+        if made.returncode != 0:
+            return None
+    purelib = subprocess.run([str(python), "-c", "import sysconfig; "
+                              "print(sysconfig.get_paths()['purelib'])"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    Path(purelib, "media-preflight-bench.pth").write_text(
+        "\n".join([str(ROOT), *site.getsitepackages()]) + "\n")
+    script.write_text(f"#!{python}\nimport sys\nfrom validator.entry import main\n"
+                      "if __name__ == '__main__':\n    sys.exit(main())\n")
+    script.chmod(0o755)
+    return script
+
+
 @dataclass
 class Run:
     wall: float
@@ -282,6 +312,7 @@ def child_env() -> dict[str, str]:
 
 
 ENV = child_env()
+CLEAN_VENV_CHECK = "media-preflight check --no-cache FILE (clean venv: no .pth hooks)"
 
 
 def timed(cmd: list[str], cwd: str, ok: tuple[int, ...] = (0,),
@@ -529,6 +560,10 @@ def print_report(r: dict) -> None:
     s = r["ratios"]["single_file_vs_ffprobe"]
     print(f"  media-preflight check --no-cache / ffprobe: {s:.2f}x (target <= 1.5x: "
           f"{verdict(s <= 1.5)})")
+    clean = r["ratios"].get("single_file_clean_venv_vs_ffprobe")
+    if clean is not None:
+        print(f"  the same in a clean venv / ffprobe:        {clean:.2f}x (target <= 1.5x: "
+              f"{verdict(clean <= 1.5)})")
     print("\nmemory (--jobs 2 --no-cache, one run each; RSS in MiB)")
     print(f"  {'entries':>8} {'format':7}{'wall s':>9}{'files/s':>9}{'main peak':>11}"
           f"{'worker peak':>13}{'tree max':>10}")
@@ -642,6 +677,13 @@ def main(argv: list[str] | None = None) -> int:
         "python -c pass": [sys.executable, "-c", "pass"],
         "python -S -c pass (no site, no .pth files)": [sys.executable, "-S", "-c", "pass"],
     }
+    venv_script = clean_venv()
+    if venv_script is not None:
+        commands[CLEAN_VENV_CHECK] = [str(venv_script), "check", "--no-cache", str(tiny)]
+        commands["python -c pass (clean venv)"] = [str(venv_script.parent / "python"), "-c",
+                                                   "pass"]
+    else:
+        notes.append("could not make a venv: no clean-venv single-file figures")
     run(commands["media-preflight check FILE (warm cache)"], cwd=work, env=ENV)
     on_path = shutil.which("media-preflight")
     if on_path and "/shims/" in on_path:
@@ -728,6 +770,9 @@ def main(argv: list[str] | None = None) -> int:
             "vs_mediainfo_parallel": rate["preflight_cold"] / rate["mediainfo_parallel"],
             "single_file_vs_ffprobe":
                 single["media-preflight check --no-cache FILE"]["median_ms"] / ffprobe_single,
+            "single_file_clean_venv_vs_ffprobe":
+                single[CLEAN_VENV_CHECK]["median_ms"] / ffprobe_single
+                if CLEAN_VENV_CHECK in single else None,
             "cache_speedup": cold_pf / warm_pf if warm_pf > 0 else None,
         },
         "memory": memory,
