@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
-from validator.data import to_json
+from validator.data import keep_json, to_json
 from validator.findings import Report
 
 _SCHEMA = """
@@ -147,7 +147,9 @@ class ResultCache:
         if row is None or tuple(row[:3]) != (key.size, key.mtime_ns, key.inode):
             return None
         try:
-            return Report.from_data(json.loads(row[3]))
+            report = Report.from_data(json.loads(row[3]))
+            keep_json(report, row[3])
+            return report
         except (ValueError, TypeError, KeyError, AttributeError):
             return None
 

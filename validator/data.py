@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import OrderedDict
 from dataclasses import fields, is_dataclass
 from functools import cache
 from typing import Any
@@ -26,29 +27,62 @@ def printable_text(text: str) -> str:
 
 
 @cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls) if not f.metadata.get("exclude"))
+def _record_fields(cls: type) -> tuple[str, ...] | None:
+    """The fields to show of a record type (a NamedTuple's, or a dataclass's not marked
+    ``exclude``), or None for any other type."""
+    if issubclass(cls, tuple) and hasattr(cls, "_fields"):
+        return tuple(cls._fields)
+    if is_dataclass(cls):
+        return tuple(f.name for f in fields(cls) if not f.metadata.get("exclude"))
+    return None
+
+
+_PLAIN = frozenset({type(None), bool, int})
 
 
 def to_data(value: Any) -> Any:
     """JSON-ready data: records (NamedTuples, dataclasses) as dicts in field order (dataclass
     fields marked ``exclude`` left out), tuples as lists, non-finite floats as None, text as
-    valid UTF-8."""
-    if isinstance(value, tuple) and hasattr(value, "_fields"):   # a NamedTuple record
-        return {name: to_data(getattr(value, name)) for name in value._fields}
-    if is_dataclass(value) and not isinstance(value, type):
-        return {name: to_data(getattr(value, name)) for name in _field_names(type(value))}
-    if isinstance(value, str):
+    valid UTF-8. (Run for every report written: the common types are tested first.)"""
+    kind: type = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is str:
         return printable_text(value)
+    if kind is float:
+        return value if math.isfinite(value) else None
+    names = _record_fields(kind)
+    if names is not None:
+        return {name: to_data(getattr(value, name)) for name in names}
     if isinstance(value, (list, tuple)):
         return [to_data(item) for item in value]
     if isinstance(value, dict):
         return {str(key): to_data(item) for key, item in value.items()}
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
+    if isinstance(value, str):
+        return printable_text(str(value))
+    if isinstance(value, float):
+        return to_data(float(value))
     return value
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_KEPT_LIMIT = 4096
+_kept: OrderedDict[int, tuple[Any, str]] = OrderedDict()
 
 
 def to_json(value: Any) -> str:
     """Compact JSON text of a model (UTF-8 characters kept as they are)."""
-    return json.dumps(to_data(value), ensure_ascii=False, separators=(",", ":"))
+    kept = _kept.pop(id(value), None)
+    if kept is not None and kept[0] is value:
+        return kept[1]
+    return _ENCODER.encode(to_data(value))
+
+
+def keep_json(record: Any, text: str) -> None:
+    """Remember that ``record`` was decoded from ``text`` (made by :func:`to_json`), so that
+    writing it again costs nothing: a warm run's reports come from the result cache and are
+    written as JSON as they were stored. Kept for the most recent records only, by identity
+    (the records are immutable)."""
+    _kept[id(record)] = (record, text)
+    if len(_kept) > _KEPT_LIMIT:
+        _kept.popitem(last=False)
