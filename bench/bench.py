@@ -20,9 +20,10 @@ What it does (standard library + this package's console script; needs the real
       list split in halves; each half chunked below the argument-list limit),
    d. ``media-preflight check --format json --jobs 2 --no-cache DIR``;
       for information also with ``--probe libav`` (no ffprobe second opinions),
-   e. the same with a fresh ``--cache-dir``: one run that fills it, then warm runs;
-      per-file cost = (wall - the same command's wall on one tiny file) / N, the
-      tiny-file run (median of 5) being timed in the same rounds,
+   e. the same with a fresh ``--cache-dir``: one run that fills it, then warm runs
+      (median of 5 per round: a warm run is short); per-file cost = (wall - the same
+      command's wall on one tiny file) / N, the tiny-file run (median of 5) being timed
+      in the same rounds,
    a-e run in 3 rounds (each measure once per round, so changing background load hits
    them all alike); the median of the 3 is reported,
    f. single-file latency, process start to exit (hyperfine -N, else a 20-run loop):
@@ -393,7 +394,13 @@ def command(cmd: list[str], cwd: str, n_files: int) -> Measure:
 
 def startup(cmd: list[str], cwd: str, times: int = 5) -> Measure:
     """The same command on one tiny file: its start-up and fixed costs (median of ``times``)."""
-    return (shlex.join(cmd), 1,
+    return repeated(cmd, cwd, 1, times)
+
+
+def repeated(cmd: list[str], cwd: str, n_files: int, times: int = 5) -> Measure:
+    """A short run, timed ``times`` times in a row (median): one run of a tenth of a second
+    is at the mercy of a scheduler hiccup."""
+    return (shlex.join(cmd), n_files,
             lambda: median([timed(cmd, cwd, ok=(0, 1)).wall for _ in range(times)]))
 
 
@@ -647,7 +654,7 @@ def main(argv: list[str] | None = None) -> int:
         "preflight_cold": command(cold_cmd, work, n_files),
         "preflight_cold_libav": command([*cold_cmd[:-1], "--probe", "libav", corpus_dir],
                                         work, n_files),
-        "preflight_cache_warm": command(cached_cmd, work, n_files),
+        "preflight_cache_warm": repeated(cached_cmd, work, n_files),
         "startup_cold": startup([*cold_cmd[:-1], str(tiny)], work),
         "startup_warm": startup(cached_tiny, work),
     }
