@@ -66,7 +66,7 @@ def to_data(value: Any) -> Any:
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-_KEPT_LIMIT = 4096
+_KEPT_LIMIT = 1024   # more than the reports a run holds ahead of its formatter
 _kept: OrderedDict[int, tuple[Any, str]] = OrderedDict()
 
 
