@@ -1,7 +1,9 @@
 """The ``media-preflight`` command: a thin click layer over the Python API.
 
-Heavy modules (pydantic models, probe backends) are imported inside the
-commands, so ``--help`` and ``--version`` start instantly.
+The commands import what they use when they run, so ``--help`` and
+``--version`` load no probe backend; the executable's entry point
+(:mod:`validator.entry`) forks the probe worker for ``check`` before this
+module is imported.
 """
 
 from __future__ import annotations
