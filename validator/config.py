@@ -85,15 +85,12 @@ def read_tool_table(pyproject: Path, cache_dir: Path | None = None) -> ToolTable
 
 def _validate_table(pyproject: Path, table: Any) -> ToolTable:
     from validator.schema import ToolTable as ToolTableModel
-    from validator.schema import ValidationError
+    from validator.schema import ValidationError, first_error
 
     try:
         model = ToolTableModel.model_validate(table)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        where = ".".join(["tool", TOOL_KEY, *(str(p) for p in error["loc"])])
-        reason = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
-        raise ProfileError(f"{pyproject}: {where}: {reason}") from None
+        raise ProfileError(f"{pyproject}: {first_error(exc, f'tool.{TOOL_KEY}')}") from None
     return _table_from_data(model.model_dump())
 
 

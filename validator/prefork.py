@@ -86,25 +86,45 @@ class ProbeWorker:
         return result
 
     def kill(self) -> str:
-        """Stop the worker (and what it started) and reap it; how it ended, as text."""
+        """Stop the worker (and what it started) and reap it; how it ended, as text (empty
+        when it was still running and this kill ended it)."""
         import contextlib
         import signal
 
         for fd in (self.requests, self.answers):
             with contextlib.suppress(OSError):
                 os.close(fd)
-        try:
-            os.killpg(self.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)
+        kill_group(self.pid)
         try:
             _, status = os.waitpid(self.pid, 0)
         except ChildProcessError:
             return ""
-        if os.WIFSIGNALED(status) and os.WTERMSIG(status) != signal.SIGKILL:
-            return f"killed by {signal.Signals(os.WTERMSIG(status)).name}"
-        return "" if os.WIFSIGNALED(status) else f"exit status {os.waitstatus_to_exitcode(status)}"
+        if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL:
+            return ""
+        return describe_status(status)
+
+
+def kill_group(pid: int | None) -> None:
+    """SIGKILL a worker's process group (its prober too), or the process alone."""
+    import contextlib
+    import signal
+
+    if pid is None:
+        return
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError, AttributeError):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def describe_status(status: int) -> str:
+    """How a reaped process ended: ``killed by SIGSEGV``, ``exit status 1``."""
+    import signal
+
+    if os.WIFSIGNALED(status):
+        return f"killed by {signal.Signals(os.WTERMSIG(status)).name}"
+    return f"exit status {os.waitstatus_to_exitcode(status)}"
 
 
 _waiting: ProbeWorker | None = None

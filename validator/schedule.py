@@ -10,12 +10,10 @@ are answered from the result cache without a probe.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import pickle
 import select
-import signal
 import sys
 import time
 from collections import deque
@@ -28,7 +26,7 @@ from validator.engine import evaluate
 from validator.facts import MediaFacts, ProblemKind
 from validator.findings import Report, printable_path
 from validator.pipeline import inspect_file
-from validator.prefork import ProbeWorker, WorkerLost, worker_init
+from validator.prefork import ProbeWorker, WorkerLost, describe_status, kill_group, worker_init
 from validator.profile import Profile
 from validator.redact import is_url
 
@@ -96,7 +94,7 @@ class WorkerPool:
         if pool is None:
             return
         for process in list(getattr(pool, "_processes", {}).values()):
-            _kill_group(process.pid)
+            kill_group(process.pid)
         pool.shutdown(wait=True, cancel_futures=True)
 
     def close(self) -> None:
@@ -128,16 +126,6 @@ def _warm_up_backends() -> None:
         backend.unavailable()
 
 
-def _kill_group(pid: int | None) -> None:
-    if pid is None:
-        return
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError, AttributeError):
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-
-
 class ForkFailed(Exception):
     """A forked check did not return: it timed out or its process died."""
 
@@ -152,18 +140,18 @@ def run_forked(items: list[Item], profile: Profile, probe: str, timeout: float) 
     try:
         payload = _read_all(read_end, timeout)
     except BaseException:   # interrupted: take the child (and its prober) down with us
-        _kill_group(pid)
+        kill_group(pid)
         os.waitpid(pid, 0)
         raise
     finally:
         os.close(read_end)
     if payload is None:
-        _kill_group(pid)
+        kill_group(pid)
         os.waitpid(pid, 0)
         raise ForkFailed("timeout", "")
     _, status = os.waitpid(pid, 0)
     if status != 0 or not payload:
-        raise ForkFailed("crash", _describe(status))
+        raise ForkFailed("crash", describe_status(status))
     reports: list[Report] = pickle.loads(payload)
     return reports
 
@@ -200,12 +188,6 @@ def _read_all(fd: int, timeout: float) -> bytes | None:
         if not chunk:
             return b"".join(chunks)
         chunks.append(chunk)
-
-
-def _describe(status: int) -> str:
-    if os.WIFSIGNALED(status):
-        return f"killed by {signal.Signals(os.WTERMSIG(status)).name}"
-    return f"exit status {os.waitstatus_to_exitcode(status)}"
 
 
 def _budget(timeout: float, count: int) -> float:
@@ -266,13 +248,13 @@ def check_with_worker(worker: ProbeWorker, items: list[Item], profile: Profile, 
     try:
         for index, item in enumerate(items):
             try:
-                if isinstance(item, str) and is_url(item):
+                if isinstance(item, WalkError):   # nothing to probe
+                    report = check_item(item, profile, probe)
+                elif is_url(item):   # read over HTTP by PyAV: the whole check in the worker
                     report = worker.call(check_item, item, profile, probe,
                                          timeout=_budget(timeout, 1))
-                elif isinstance(item, str):
-                    report = inspect_file(item, profile, probe, probes)
                 else:
-                    report = check_item(item, profile, probe)
+                    report = inspect_file(item, profile, probe, probes)
             except WorkerLost as lost:
                 reports.append(failed_report(item, profile, timeout, lost.kind, lost.detail))
                 rest = items[index + 1:]
