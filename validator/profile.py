@@ -12,7 +12,7 @@ import hashlib
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, get_args
 
 from validator.data import to_data
 from validator.findings import Severity
@@ -86,7 +86,7 @@ class Profile(NamedTuple):
         rules = []
         for rule_id, severity, options in data["rules"]:
             rule = RULES[rule_id]
-            if severity not in ("error", "warning"):
+            if severity not in get_args(Severity):
                 raise ValueError(f"bad severity {severity!r}")
             values = {key: tuple(value) if isinstance(value, list) else value
                       for key, value in options.items()}
