@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
+import pkgutil
 
 from validator.formatters.base import Formatter
 
@@ -19,11 +19,11 @@ FORMATTERS: dict[str, str] = {
 def get_formatter(name: str) -> type[Formatter]:
     """The formatter class called ``name``; an unknown name lists the valid ones."""
     try:
-        module, attribute = FORMATTERS[name].split(":")
+        where = FORMATTERS[name]
     except KeyError:
         raise ValueError(
             f"unknown format {name!r} (choose from: {', '.join(FORMATTERS)})") from None
-    formatter: type[Formatter] = getattr(importlib.import_module(module), attribute)
+    formatter: type[Formatter] = pkgutil.resolve_name(where)
     return formatter
 
 

@@ -6,7 +6,7 @@ whose probes happen in a worker process never loads them itself.
 
 from __future__ import annotations
 
-import importlib
+import pkgutil
 from collections.abc import Iterator, Mapping
 
 from validator.facts import MediaFacts
@@ -27,8 +27,7 @@ class _Registry(Mapping[str, Backend]):
 
     def __getitem__(self, name: str) -> Backend:
         if name not in self._made:
-            module, attribute = _MODULES[name].split(":")
-            self._made[name] = getattr(importlib.import_module(module), attribute)()
+            self._made[name] = pkgutil.resolve_name(_MODULES[name])()
         return self._made[name]
 
     def __iter__(self) -> Iterator[str]:
