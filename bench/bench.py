@@ -235,7 +235,7 @@ def clean_venv() -> Path | None:
                              capture_output=True, text=True, check=True).stdout.strip()
     Path(purelib, "media-preflight-bench.pth").write_text(
         "\n".join([str(ROOT), *site.getsitepackages()]) + "\n")
-    script.write_text(f"#!{python}\nimport sys\nfrom validator.entry import main\n"
+    script.write_text(f"#!{python}\nimport sys\nfrom validator.cli.entry import main\n"
                       "if __name__ == '__main__':\n    sys.exit(main())\n")
     script.chmod(0o755)
     return script

@@ -13,7 +13,7 @@ Needs ``pip install -e '.[dask]'``. What it does:
    ``--runs`` timed passes of ``validate_many(DIR)`` (no result cache) with:
    a. local runs: ``jobs=1`` (a forked child per batch) and ``jobs=2`` (the process pool);
    b. a LocalCluster (processes on 127.0.0.1, one thread each) of 1 and of 2
-      workers, through :class:`validator.cluster.ClusterExecutor`; its start-up
+      workers, through :class:`validator.run.cluster.ClusterExecutor`; its start-up
       is timed apart, and the workers' CPU time (their ffprobe children included),
       bytes read and read calls per file are measured, which other load on the
       machine hardly changes.
@@ -84,7 +84,7 @@ def on_cluster(folder: Path, executor: Any) -> Callable[[], int]:
 
 
 def api_rows(folder: Path, runs: int) -> list[dict[str, Any]]:
-    from validator.cluster import open_executor
+    from validator.run.cluster import open_executor
 
     rows = []
     for jobs in (1, 2):

@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import FIXTURES, REPO, fixture_path
 from validator import Report, load_profile, validate, validate_many
-from validator.explain import rules_table
+from validator.output.explain import rules_table
 from validator.probe import UnknownBackend
 
 GOOD = fixture_path("pass/h264_aac_25fps.mp4")

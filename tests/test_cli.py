@@ -137,7 +137,7 @@ def test_bad_pyproject_table_exits_2(tmp_path: Path) -> None:
 
 
 def test_help_and_version_do_not_import_probe_backends() -> None:
-    code = ("import sys; from validator.cli import main\n"
+    code = ("import sys; from validator.cli.main import main\n"
             "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
             "print(sorted(m for m in ('av', 'pymediainfo', 'pydantic', 'ffmpeg') "
             "if m in sys.modules))")
@@ -147,7 +147,7 @@ def test_help_and_version_do_not_import_probe_backends() -> None:
 
 
 @pytest.mark.parametrize("entry", [["-m", "validator"],
-                                   ["-c", "from validator.cli import main; main()"]])
+                                   ["-c", "from validator.cli.main import main; main()"]])
 def test_module_and_script_entry_points(entry: list[str]) -> None:
     result = subprocess.run([sys.executable, *entry, "--version"], capture_output=True,
                             text=True, timeout=60, env={**os.environ})

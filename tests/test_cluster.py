@@ -21,7 +21,8 @@ import pytest
 
 from tests.conftest import FIXTURES, REPO
 from validator.api import validate_many
-from validator.cluster import (
+from validator.records.data import to_data
+from validator.run.cluster import (
     ClusterError,
     ClusterExecutor,
     WorkerView,
@@ -30,7 +31,6 @@ from validator.cluster import (
     open_executor,
     parse_scheduler,
 )
-from validator.data import to_data
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("distributed") is None,
                                 reason="dask.distributed is not installed "

@@ -17,8 +17,8 @@ import pytest
 import validator
 from tests.conftest import HAS_FFMPEG, HAS_FFPROBE, REPO, fixture_path
 from validator.api import validate
-from validator.findings import Finding, Report
-from validator.fixer import (
+from validator.records.findings import Finding, Report
+from validator.repair.fixer import (
     FfmpegFailed,
     FixError,
     corrected_bitrate,
@@ -200,7 +200,7 @@ def test_dry_run_runs_nothing_and_writes_nothing(tmp_path: Path,
     def no_ffmpeg(*args: object, **kwargs: object) -> None:
         raise AssertionError("a dry run ran ffmpeg")
 
-    monkeypatch.setattr("validator.fixer.run_ffmpeg", no_ffmpeg)
+    monkeypatch.setattr("validator.repair.fixer.run_ffmpeg", no_ffmpeg)
     result = fix(source, dry_run=True)
     assert not result.ran and result.command[0] == ffmpeg_binary()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.mov"]
@@ -254,7 +254,7 @@ def test_an_interrupted_run_leaves_no_file_under_the_output_name(
         Path(command[-1].removeprefix("file:")).write_bytes(b"half a file")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("validator.fixer.run_ffmpeg", interrupted)
+    monkeypatch.setattr("validator.repair.fixer.run_ffmpeg", interrupted)
     with pytest.raises(KeyboardInterrupt):
         fix(fixture_path("fail/prores.mov"), tmp_path / "out.mp4")
     assert list(tmp_path.iterdir()) == []
@@ -262,7 +262,7 @@ def test_an_interrupted_run_leaves_no_file_under_the_output_name(
 
 def test_an_ffmpeg_failure_is_reported_and_leaves_nothing(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("validator.fixer.PRESET", "no-such-preset")
+    monkeypatch.setattr("validator.repair.fixer.PRESET", "no-such-preset")
     with pytest.raises(FfmpegFailed, match="ffmpeg failed"):
         fix(fixture_path("fail/prores.mov"), tmp_path / "out.mp4")
     assert list(tmp_path.iterdir()) == []

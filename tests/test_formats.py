@@ -21,12 +21,12 @@ from typing import Any
 import pytest
 
 from tests.conftest import REPO, fixture_path
-from validator.findings import Finding
-from validator.formatters.github import annotation, escape_data, escape_property
-from validator.formatters.locations import display_path
-from validator.formatters.sarif import artifact_location
+from validator.cli.check_run import atomic_text_file
+from validator.output.github import annotation, escape_data, escape_property
+from validator.output.locations import display_path
+from validator.output.sarif import artifact_location
+from validator.records.findings import Finding
 from validator.rules import RULES
-from validator.run import atomic_text_file
 
 SCHEMAS = REPO.parent / "shared" / "schemas"
 SARIF_SCHEMA = SCHEMAS / "sarif-schema-2.1.0.json"

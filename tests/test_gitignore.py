@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import fixture_path
-from validator.discover import discover
+from validator.run.discover import discover
 
 CLIP = fixture_path("pass/h264_aac_25fps.mp4")
 TREE = {

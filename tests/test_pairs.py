@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import HAS_FFMPEG, REPO, fixture_path
 from validator import Report, validate
-from validator.pairs import ManifestError, PairReport, read_manifest
+from validator.check.pairs import ManifestError, PairReport, read_manifest
 
 VIDEO = str(fixture_path("pass/h264_aac_25fps.mp4"))          # 2 s, 25 fps
 FAST_VIDEO = str(fixture_path("pass/fps_60.mp4"))             # 2 s, 60 fps

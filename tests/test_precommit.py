@@ -23,9 +23,9 @@ import pytest
 import yaml
 
 from tests.conftest import REPO, fixture_path
-from validator.catalog import HOOKS, files_regex, hooks_yaml
-from validator.discover import MEDIA_EXTENSIONS
-from validator.profile import shipped_profiles
+from validator.profiles.catalog import HOOKS, files_regex, hooks_yaml
+from validator.profiles.profile import shipped_profiles
+from validator.run.discover import MEDIA_EXTENSIONS
 
 HOOKS_FILE = REPO / ".pre-commit-hooks.yaml"
 LFS_POINTER = (
@@ -39,7 +39,7 @@ GIT_ENV = {"GIT_AUTHOR_NAME": "test", "GIT_AUTHOR_EMAIL": "test@example.invalid"
 
 def test_hooks_file_is_the_catalog_generated() -> None:
     assert HOOKS_FILE.read_text(encoding="utf-8") == hooks_yaml(), \
-        "run: python -m validator.catalog > .pre-commit-hooks.yaml"
+        "run: python -m validator.profiles.catalog > .pre-commit-hooks.yaml"
 
 
 def test_one_hook_per_shipped_profile() -> None:

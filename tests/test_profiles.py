@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from validator.profile import ProfileError, load_profile, shipped_profiles
+from validator.profiles.profile import ProfileError, load_profile, shipped_profiles
 
 
 def write(path: Path, text: str) -> Path:

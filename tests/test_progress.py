@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.conftest import REPO, fixture_path
-from validator.findings import Report
-from validator.progress import NoProgress, ScanProgress, start_progress
+from validator.cli.progress import NoProgress, ScanProgress, start_progress
+from validator.records.findings import Report
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 PASSING = fixture_path("pass/h264_aac_25fps.mp4")
@@ -201,7 +201,7 @@ def _rendered(progress: ScanProgress) -> str:
 
 
 def test_rich_is_imported_only_when_a_bar_is_shown() -> None:
-    code = ("import sys, validator.cli, validator.run; "
+    code = ("import sys, validator.cli.main, validator.cli.check_run; "
             "print('rich' in ' '.join(sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=REPO, timeout=60)

@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import REALWORLD, needs_ffprobe, needs_realworld
 from validator import validate
-from validator.findings import Report
+from validator.records.findings import Report
 
 pytestmark = needs_realworld
 

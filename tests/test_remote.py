@@ -15,9 +15,9 @@ import pytest
 
 from tests.conftest import HAS_FFMPEG, REPO, fixture_path
 from validator import Report, load_profile, validate
-from validator.data import to_json
-from validator.redact import is_url, redact_url, scrub
-from validator.remote import RangeReader, content_range
+from validator.check.remote import RangeReader, content_range
+from validator.records.data import to_json
+from validator.records.redact import is_url, redact_url, scrub
 
 pytestmark = pytest.mark.skipif(not HAS_FFMPEG, reason="ffmpeg is needed to make a test clip")
 
@@ -359,7 +359,7 @@ def test_redaction() -> None:
 def test_range_reader_reads_only_what_is_asked(server: tuple[str, type[Handler]]) -> None:
     import httpx
 
-    from validator.remote import HttpLimits
+    from validator.check.remote import HttpLimits
 
     base, handler = server
     data = handler.files["moov_at_end.mp4"]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from validator.engine import doubts, evaluate
-from validator.facts import AudioStream, MediaFacts, VideoStream
-from validator.profile import load_profile
+from validator.check.engine import doubts, evaluate
+from validator.profiles.profile import load_profile
+from validator.records.facts import AudioStream, MediaFacts, VideoStream
 
 AKOOL = load_profile("akool")
 LIPSYNC = load_profile("akool-lipsync")

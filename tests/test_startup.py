@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, fixture_path
-from validator import prefork, validate
-from validator.data import to_data
-from validator.entry import wants_worker
-from validator.profile import load_profile
-from validator.snapshots import key
+from validator import validate
+from validator.cli.entry import wants_worker
+from validator.profiles.profile import load_profile
+from validator.profiles.snapshots import key
+from validator.records.data import to_data
+from validator.run import prefork
 
 PASS = str(fixture_path("pass/h264_aac_25fps.mp4"))
 BORDERLINE = str(fixture_path("pass/fps_59.94.mp4"))   # near the 1210 limit: arbitrated
@@ -151,7 +152,7 @@ class TestSnapshots:
         profile = tmp_path / "bad.toml"
         profile.write_text('extends = "akool"\n[rules.max-duration]\nmax_seconds = -1\n')
         cache = tmp_path / "cache"
-        from validator.profile import ProfileError
+        from validator.profiles.profile import ProfileError
 
         for _ in range(2):
             with pytest.raises(ProfileError, match="max_seconds: Input should be greater"):

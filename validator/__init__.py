@@ -14,23 +14,23 @@ if TYPE_CHECKING:
     from typing import Any
 
     from validator.api import validate, validate_many
-    from validator.facts import MediaFacts
-    from validator.findings import Finding, Report
-    from validator.fixer import FixResult, fix
-    from validator.pairs import PairReport
-    from validator.profile import Profile, load_profile
+    from validator.check.pairs import PairReport
+    from validator.profiles.profile import Profile, load_profile
+    from validator.records.facts import MediaFacts
+    from validator.records.findings import Finding, Report
+    from validator.repair.fixer import FixResult, fix
 
 _LAZY = {
     "validate": "validator.api",
     "validate_many": "validator.api",
-    "MediaFacts": "validator.facts",
-    "Finding": "validator.findings",
-    "Report": "validator.findings",
-    "Profile": "validator.profile",
-    "load_profile": "validator.profile",
-    "fix": "validator.fixer",
-    "FixResult": "validator.fixer",
-    "PairReport": "validator.pairs",
+    "MediaFacts": "validator.records.facts",
+    "Finding": "validator.records.findings",
+    "Report": "validator.records.findings",
+    "Profile": "validator.profiles.profile",
+    "load_profile": "validator.profiles.profile",
+    "fix": "validator.repair.fixer",
+    "FixResult": "validator.repair.fixer",
+    "PairReport": "validator.check.pairs",
 }
 
 __all__ = ["Finding", "FixResult", "MediaFacts", "PairReport", "Profile", "Report",

@@ -1,6 +1,6 @@
 """`python -m validator` runs the `media-preflight` command."""
 
-from validator.entry import main
+from validator.cli.entry import main
 
 if __name__ == "__main__":
     main()

@@ -13,18 +13,18 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
-from validator.cache import ResultCache, code_identity, context_digest
-from validator.discover import discover
-from validator.findings import Report
-from validator.pipeline import AUTO
+from validator.check.arbitration import AUTO
 from validator.probe import PROBE_CHOICES, UnknownBackend
-from validator.profile import DEFAULT_PROFILE, Profile, load_profile
-from validator.schedule import BATCH_SIZE, DEFAULT_TIMEOUT, Scheduler, schedule
+from validator.profiles.profile import DEFAULT_PROFILE, Profile, load_profile
+from validator.records.findings import Report
+from validator.run.cache import ResultCache, code_identity, context_digest
+from validator.run.discover import discover
+from validator.run.schedule import BATCH_SIZE, DEFAULT_TIMEOUT, Scheduler, schedule
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
-    from validator.pairs import PairReport
+    from validator.check.pairs import PairReport
 
 ProfileLike = str | Path | Profile
 
@@ -62,12 +62,12 @@ def validate(path: str | os.PathLike[str], profile: ProfileLike = DEFAULT_PROFIL
     process limited to ``timeout`` seconds, so a hostile file cannot hang or
     crash the caller. ``path`` may be an ``http(s)://`` URL. With ``audio``
     (a lipsync pair; the default profile then is ``akool-lipsync``) it returns
-    a :class:`~validator.pairs.PairReport`: the video's Report and the audio's,
+    a :class:`~validator.check.pairs.PairReport`: the video's Report and the audio's,
     ``.ok`` when both pass.
     """
     _check_probe(probe)
     if audio is not None:
-        from validator.pairs import pair_profile, validate_pair
+        from validator.check.pairs import pair_profile, validate_pair
 
         return validate_pair(os.fspath(path), os.fspath(audio),
                              resolve_profile(pair_profile(profile)), probe, timeout)

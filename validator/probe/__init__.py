@@ -9,8 +9,8 @@ from __future__ import annotations
 import pkgutil
 from collections.abc import Iterator, Mapping
 
-from validator.facts import MediaFacts
 from validator.probe.base import Backend, read_facts
+from validator.records.facts import MediaFacts
 
 _MODULES = {
     "libav": "validator.probe.libav:LibavBackend",

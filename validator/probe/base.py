@@ -6,7 +6,7 @@ import os
 import stat
 from typing import Protocol
 
-from validator.facts import MediaFacts, ProblemKind
+from validator.records.facts import MediaFacts, ProblemKind
 
 LFS_POINTER_PREFIX = b"version https://git-lfs"
 _LFS_POINTER_MAX_BYTES = 1024

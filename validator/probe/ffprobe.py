@@ -15,8 +15,8 @@ import os
 import shutil
 from typing import Any
 
-from validator.facts import AudioStream, MediaFacts, VideoStream
 from validator.probe.base import ProbeFailed, positive
+from validator.records.facts import AudioStream, MediaFacts, VideoStream
 
 ENV_VAR = "MEDIA_PREFLIGHT_FFPROBE"
 

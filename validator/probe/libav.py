@@ -13,9 +13,9 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
-from validator.facts import AudioStream, MediaFacts, VideoStream
 from validator.probe import mp4
 from validator.probe.base import ProbeFailed, positive
+from validator.records.facts import AudioStream, MediaFacts, VideoStream
 
 _ATTACHED_PIC = 0x0400  # AV_DISPOSITION_ATTACHED_PIC
 _AV_TIME_BASE = 1_000_000

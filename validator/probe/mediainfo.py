@@ -10,9 +10,9 @@ from __future__ import annotations
 import functools
 from typing import Any, Literal
 
-from validator.facts import AudioStream, MediaFacts, VideoStream
 from validator.probe import mp4
 from validator.probe.base import ProbeFailed, positive
+from validator.records.facts import AudioStream, MediaFacts, VideoStream
 
 # MediaInfo "Format" names -> FFmpeg codec descriptor names.
 VIDEO_CODECS = {

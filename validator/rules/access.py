@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from validator.facts import MediaFacts
+from validator.records.facts import MediaFacts
 from validator.rules.base import NoOptions, Rule, Violation, docstring
 
 

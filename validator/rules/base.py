@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
-from validator.facts import MediaFacts
-from validator.findings import Severity, Value
+from validator.records.facts import MediaFacts
+from validator.records.findings import Severity, Value
 
 RuleOptions = Any
 """A rule's options: a NamedTuple whose fields all have defaults. Its constraints (pydantic
 ``Field`` arguments, such as ``gt=0``) are the rule's ``constraints``; pydantic checks them,
-and rejects unknown keys, when a profile is validated (:mod:`validator.schema`)."""
+and rejects unknown keys, when a profile is validated (:mod:`validator.profiles.schema`)."""
 
 
 class NoOptions(NamedTuple):

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from validator.facts import MediaFacts
+from validator.records.facts import MediaFacts
 from validator.rules.base import (
     Doubt,
     Rule,

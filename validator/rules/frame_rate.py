@@ -12,7 +12,7 @@ import math
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from validator.facts import MediaFacts
+from validator.records.facts import MediaFacts
 from validator.rules.base import Rule, Violation, docstring, fmt_number, near
 
 MAX_DOC = """1210 — the average frame rate must not exceed the limit (60 fps by default).

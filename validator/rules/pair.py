@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from validator.facts import MediaFacts
+from validator.records.facts import MediaFacts
 from validator.rules.base import Rule, Violation, docstring, fmt_number
 
 AUDIO_INPUT_DOC = """The lipsync audio input must be readable audio within its duration limit.

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from validator.facts import MediaFacts
+from validator.records.facts import MediaFacts
 from validator.rules.base import NoOptions, Rule, Violation, docstring
 
 _LFS_HINT = "Fetch the real file with `git lfs pull` (this is a Git LFS pointer)."

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from validator.facts import MediaFacts
+from validator.records.facts import MediaFacts
 from validator.rules.base import Rule, Violation, docstring
 
 _MB = 1_000_000

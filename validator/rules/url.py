@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from http import HTTPStatus
 from typing import NamedTuple
 
-from validator.facts import MediaFacts
+from validator.records.facts import MediaFacts
 from validator.rules.base import NoOptions, Rule, Violation, docstring
 
 BOTH = ("video", "audio")

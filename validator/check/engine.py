@@ -1,0 +1,47 @@
+"""Rules over facts: turn one MediaFacts into findings, and say where a verdict is in doubt."""
+
+from __future__ import annotations
+
+from validator.profiles.profile import ActiveRule, Profile
+from validator.records.facts import MediaFacts
+from validator.records.findings import Finding
+from validator.rules import Doubt, Violation
+
+
+def to_finding(active: ActiveRule, violation: Violation) -> Finding:
+    """A violation with the profile's severity, the rule's code and hint."""
+    rule = active.rule
+    return Finding(
+        rule=rule.id,
+        code=rule.code,
+        severity="warning" if violation.advisory else active.severity,
+        message=violation.message,
+        actual=violation.actual,
+        limit=violation.limit,
+        hint=violation.hint or rule.hint,
+    )
+
+
+def findings_of(active: ActiveRule, facts: MediaFacts) -> list[Finding]:
+    """One rule's findings for one reading."""
+    return [to_finding(active, v) for v in active.rule.run(facts, active.options)]
+
+
+def evaluate(profile: Profile, facts: MediaFacts) -> list[Finding]:
+    """Every active rule's findings, in profile order."""
+    return [finding for active in profile.rules for finding in findings_of(active, facts)]
+
+
+def doubts(profile: Profile, facts: MediaFacts) -> list[tuple[ActiveRule, Doubt]]:
+    """The rules whose verdict on this reading might differ under FFmpeg's prober, and why."""
+    found = []
+    for active in profile.rules:
+        reason = active.rule.doubt_about(facts, active.options)
+        if reason is not None:
+            found.append((active, reason))
+    return found
+
+
+def fails(findings: list[Finding], rule_id: str) -> bool:
+    """Whether ``rule_id`` raised an error among these findings."""
+    return any(f.rule == rule_id and f.severity == "error" for f in findings)

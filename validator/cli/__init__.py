@@ -1,0 +1,3 @@
+"""The command line: entry point, click commands, settings from flags and pyproject.toml,
+progress.
+"""

@@ -1,0 +1,27 @@
+"""The interface every output format implements: begin, one call per report, end."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from validator.records.findings import Report, Summary
+
+
+class Formatter:
+    """Renders a run's reports to a stream as they arrive."""
+
+    fix_hints = False  # text: show the `fix` command under fixable failures
+
+    def __init__(self, stream: TextIO, *, quiet: bool = False, color: bool = False) -> None:
+        self.stream = stream
+        self.quiet = quiet
+        self.color = color
+
+    def begin(self, profile_name: str) -> None:
+        """Called once before the first report."""
+
+    def report(self, report: Report) -> None:
+        """Called once per file, in order."""
+
+    def end(self, summary: Summary) -> None:
+        """Called once after the last report."""

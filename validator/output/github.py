@@ -1,0 +1,81 @@
+"""GitHub Actions workflow commands: an ``::error``/``::warning`` annotation per finding.
+
+Each annotation names the file (relative to the checkout) and a title with the
+rule and code; the message says what is wrong and how to fix it (a checked URL
+is named in the message, as it is no file of the checkout). The run ends
+with the summary grouped by code, as plain lines and as a ``::notice``; when
+``GITHUB_STEP_SUMMARY`` is set, the same summary is appended there as Markdown.
+"""
+
+from __future__ import annotations
+
+import os
+
+from validator.output.base import Formatter
+from validator.output.locations import display_path, printable
+from validator.output.text import summary_lines
+from validator.records.findings import Finding, Report, Summary
+from validator.records.redact import is_url
+
+TITLE = "media-preflight"
+
+
+def escape_data(text: str) -> str:
+    """A command's message: ``%``, CR and LF percent-encoded."""
+    return printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A command's property value: as a message, plus ``:`` and ``,``."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(name: str, message: str, **properties: str) -> str:
+    """One workflow command line: ``::name key=value,key=value::message``."""
+    props = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
+    return f"::{name}{' ' if props else ''}{props}::{escape_data(message)}"
+
+
+def annotation(path: str, finding: Finding) -> str:
+    """The ``::error``/``::warning`` line for one finding on one file."""
+    code = f" {finding.code}" if finding.code is not None else ""
+    title = f"{TITLE}{code} ({finding.rule})"
+    message = f"{finding.message}\nFix: {finding.hint}" if finding.hint else finding.message
+    if is_url(path):
+        return command(finding.severity, f"{path}: {message}", title=title)
+    return command(finding.severity, message, file=display_path(path), title=title)
+
+
+def step_summary(summary: Summary, profile_name: str) -> str:
+    """The run's summary as Markdown for the job's summary page."""
+    head, *by_code = summary_lines(summary)
+    lines = [f"### {TITLE} ({profile_name})", "", head]
+    if by_code:
+        lines += ["", *(f"- {line.strip()}" for line in by_code)]
+    return "\n".join(lines) + "\n"
+
+
+class GithubFormatter(Formatter):
+    """Annotations as files finish, then the summary."""
+
+    def begin(self, profile_name: str) -> None:
+        self.profile_name = profile_name
+
+    def report(self, report: Report) -> None:
+        for finding in report.findings:
+            self.stream.write(annotation(report.path, finding) + "\n")
+        self.stream.flush()
+
+    def end(self, summary: Summary) -> None:
+        lines = summary_lines(summary)
+        for line in lines:
+            self.stream.write(line + "\n")
+        self.stream.write(command("notice", "\n".join(lines), title=f"{TITLE} summary") + "\n")
+        self.stream.flush()
+        target = os.environ.get("GITHUB_STEP_SUMMARY")
+        if target:
+            try:
+                with open(target, "a", encoding="utf-8") as handle:
+                    handle.write(step_summary(summary, printable(self.profile_name)))
+            except OSError:
+                pass  # the job summary is a nicety; the annotations are the report

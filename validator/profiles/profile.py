@@ -1,0 +1,229 @@
+"""Rule profiles: TOML data files that name rules, set their options, and extend each other.
+
+A profile file has ``description``, an optional ``extends`` (a profile name or
+a path relative to the file) and a ``[rules.<id>]`` table per rule, holding the
+rule's options plus ``severity`` and ``enabled``. The shipped profiles live in
+the repository's ``rules/`` folder (inside the wheel: ``validator/profiles/shipped``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple, get_args
+
+from validator.profiles.snapshots import validated
+from validator.records.data import to_data
+from validator.records.findings import Severity
+from validator.rules import RULES, Rule, RuleOptions
+
+if TYPE_CHECKING:
+    from validator.profiles.schema import ProfileFile
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+DEFAULT_PROFILE = "akool"
+_SETTING_KEYS = ("enabled", "severity")
+Layer = tuple[str, dict[str, Any]]
+
+
+class ProfileError(ValueError):
+    """A profile that cannot be used; the message names the file, the key and the reason."""
+
+
+class ActiveRule(NamedTuple):
+    """A rule as a profile runs it: its severity and validated options."""
+
+    rule: Rule
+    severity: Severity
+    options: RuleOptions
+
+
+class Profile(NamedTuple):
+    """A resolved profile: the chain of files flattened into the rules to run."""
+
+    name: str
+    description: str
+    sources: tuple[str, ...]
+    rules: tuple[ActiveRule, ...]
+
+    @property
+    def digest(self) -> str:
+        """A hash of what the profile does (for cache keys)."""
+        return hashlib.sha256(json.dumps(self.as_data(), sort_keys=True).encode()).hexdigest()
+
+    def as_data(self) -> dict[str, Any]:
+        """The resolved profile as plain data (``profiles --show``)."""
+        return {
+            "name": self.name,
+            "description": self.description,
+            "sources": list(self.sources),
+            "rules": {
+                active.rule.id: {
+                    "code": active.rule.code,
+                    "severity": active.severity,
+                    **to_data(active.options),
+                }
+                for active in self.rules
+            },
+        }
+
+    def to_snapshot(self) -> dict[str, Any]:
+        """The validated profile as plain data (see :mod:`validator.profiles.snapshots`)."""
+        return {"name": self.name, "description": self.description,
+                "sources": list(self.sources),
+                "rules": [[active.rule.id, active.severity, to_data(active.options)]
+                          for active in self.rules]}
+
+    @classmethod
+    def from_snapshot(cls, data: dict[str, Any]) -> Profile:
+        """A profile from :meth:`to_snapshot`'s data, without validating it again."""
+        rules = []
+        for rule_id, severity, options in data["rules"]:
+            rule = RULES[rule_id]
+            if severity not in get_args(Severity):
+                raise ValueError(f"bad severity {severity!r}")
+            values = {key: tuple(value) if isinstance(value, list) else value
+                      for key, value in options.items()}
+            rules.append(ActiveRule(rule=rule, severity=severity, options=rule.options(**values)))
+        return cls(name=data["name"], description=data["description"],
+                   sources=tuple(data["sources"]), rules=tuple(rules))
+
+
+def profiles_dir() -> Path:
+    """Where the shipped profiles are: inside the wheel, or the source tree's ``rules/``."""
+    packaged = Path(__file__).resolve().parent / "shipped"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+def shipped_profiles() -> dict[str, Path]:
+    """Shipped profile names and their files."""
+    return {path.stem: path for path in sorted(profiles_dir().glob("*.toml"),
+                                               key=lambda p: p.stem)}
+
+
+def load_profile(name_or_path: str | Path = DEFAULT_PROFILE,
+                 overrides: dict[str, Any] | None = None,
+                 overrides_source: str = "pyproject.toml",
+                 cache_dir: Path | None = None) -> Profile:
+    """Resolve a profile by name or path, optionally with a last layer of overrides.
+
+    ``overrides`` has the same shape as a profile file's data (``rules``
+    tables); it comes from ``[tool.media-preflight]``. With ``cache_dir``, a
+    chain validated before is not validated again (:mod:`validator.profiles.snapshots`).
+    """
+    layers = _chain(str(name_or_path), base=Path.cwd(), seen=())
+    if overrides:
+        layers.append((overrides_source, {"rules": overrides}))
+    name = _display_name(name_or_path)
+    return validated("profile", [name, layers], lambda: _resolve(name, layers),
+                     Profile.to_snapshot, Profile.from_snapshot, cache_dir)
+
+
+def _resolve(name: str, layers: list[Layer]) -> Profile:
+    """Validate every layer (pydantic) and flatten them into the rules to run."""
+    return _flatten(name, [(source, _parse(source, data)) for source, data in layers])
+
+
+def _display_name(name_or_path: str | Path) -> str:
+    text = str(name_or_path)
+    return text if text in shipped_profiles() else str(Path(text))
+
+
+def _locate(ref: str, base: Path, referrer: Path | None) -> Path:
+    where = f"{referrer}: extends: " if referrer else ""
+    looks_like_path = ref.endswith(".toml") or "/" in ref or "\\" in ref
+    if not looks_like_path:
+        shipped = shipped_profiles()
+        if ref in shipped:
+            return shipped[ref]
+        raise ProfileError(
+            f"{where}unknown profile {ref!r} (shipped profiles: {', '.join(shipped)}; "
+            "or give a path to a .toml file)")
+    path = (base / ref).expanduser()
+    if not path.is_file():
+        raise ProfileError(f"{where}profile file not found: {path}")
+    return path.resolve()
+
+
+def _chain(ref: str, base: Path, seen: tuple[Path, ...]) -> list[Layer]:
+    """The profile files ``ref`` stands for, base first, each with its data as read."""
+    path = _locate(ref, base, seen[-1] if seen else None)
+    if path in seen:
+        cycle = " -> ".join(str(p) for p in (*seen, path))
+        raise ProfileError(f"{path}: extends: profiles extend each other in a cycle ({cycle})")
+    data = _read_toml(path)
+    extends = data.get("extends")
+    if extends is not None and not isinstance(extends, str):
+        _parse(str(path), data)   # raises, naming the key
+    parents = _chain(extends, path.parent, (*seen, path)) if extends else []
+    return [*parents, (str(path), data)]
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ProfileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def _parse(source: str, data: dict[str, Any]) -> ProfileFile:
+    from validator.profiles.schema import ProfileFile, ValidationError, first_error
+
+    try:
+        parsed = ProfileFile.model_validate(data)
+    except ValidationError as exc:
+        raise ProfileError(f"{source}: {first_error(exc)}") from None
+    for rule_id in parsed.rules:
+        if rule_id not in RULES:
+            raise ProfileError(
+                f"{source}: rules.{rule_id}: unknown rule (valid rules: {', '.join(RULES)})")
+    return parsed
+
+
+def _flatten(name: str, layers: list[tuple[str, ProfileFile]]) -> Profile:
+    merged: dict[str, dict[str, Any]] = {}
+    origin: dict[str, str] = {}
+    description = ""
+    for source, layer in layers:
+        description = layer.description or description
+        for rule_id, table in layer.rules.items():
+            merged[rule_id] = {**merged.get(rule_id, {}), **table}
+            origin[rule_id] = source
+    active = tuple(
+        rule for rule in (_activate(rule_id, table, origin[rule_id])
+                          for rule_id, table in merged.items())
+        if rule is not None)
+    return Profile(name=name, description=description,
+                   sources=tuple(source for source, _ in layers), rules=active)
+
+
+def _activate(rule_id: str, table: dict[str, Any], source: str) -> ActiveRule | None:
+    from validator.profiles.schema import (
+        RuleSettings,
+        ValidationError,
+        first_error,
+        validate_options,
+    )
+
+    rule = RULES[rule_id]
+    settings_data = {key: table[key] for key in _SETTING_KEYS if key in table}
+    option_data = {key: value for key, value in table.items() if key not in _SETTING_KEYS}
+    try:
+        settings = RuleSettings.model_validate(settings_data)
+        options = validate_options(rule, option_data)
+    except ValidationError as exc:
+        raise ProfileError(f"{source}: {first_error(exc, f'rules.{rule_id}')}") from None
+    if not settings.enabled:
+        return None
+    return ActiveRule(rule=rule, severity=settings.severity or rule.severity, options=options)

@@ -1,0 +1,3 @@
+"""Repair: ``fix`` plans an FFmpeg command that makes a failing file pass, runs it, and re-
+checks the output.
+"""
