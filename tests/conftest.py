@@ -8,12 +8,16 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
 REALWORLD = REPO.parent / "shared" / "realworld"
+# The published schemas (SARIF 2.1.0 ...): ../shared/schemas, or where MEDIA_PREFLIGHT_SHARED
+# points (a git worktree's ../shared may be elsewhere).
+SCHEMAS = Path(os.environ.get("MEDIA_PREFLIGHT_SHARED") or REPO.parent / "shared") / "schemas"
 FIXTURE_EXPECTED = json.loads((FIXTURES / "expected.json").read_text())["files"]
 HAS_FFPROBE = shutil.which("ffprobe") is not None
 HAS_FFMPEG = shutil.which("ffmpeg") is not None
@@ -25,6 +29,19 @@ os.environ.pop("GITHUB_ACTIONS", None)
 needs_ffprobe = pytest.mark.skipif(not HAS_FFPROBE, reason="ffprobe is not installed")
 needs_realworld = pytest.mark.skipif(not (REALWORLD / "expected.json").is_file(),
                                      reason="../shared/realworld is not beside the repo")
+
+
+def sarif_errors(log: dict[str, Any]) -> list[str]:
+    """What is wrong with a SARIF log by the SARIF 2.1.0 schema, URI formats checked."""
+    schema_file = SCHEMAS / "sarif-schema-2.1.0.json"
+    if not schema_file.is_file():
+        pytest.skip(f"the SARIF 2.1.0 schema is not at {schema_file} (../shared/schemas)")
+    from jsonschema import FormatChecker
+    from jsonschema.validators import validator_for
+
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    validator = validator_for(schema)(schema, format_checker=FormatChecker())
+    return [error.message for error in validator.iter_errors(log)]
 
 
 def fixture_path(name: str) -> Path:

@@ -207,7 +207,7 @@ def test_github_escaping_rules() -> None:
 def test_a_checked_url_is_named_as_a_url_not_as_a_file() -> None:
     url = "https://cdn.example.com/take%201.mp4?X-Amz-Signature=REDACTED"
     finding = Finding(rule="url-reachable", code=None, severity="error", message="HTTP 403")
-    assert artifact_location(url) == {"uri": url}
+    assert artifact_location(url) == {"uri": "url/cdn.example.com/take%201.mp4"}
     assert display_path(url) == url
     assert annotation(url, finding) == \
         f"::error title=media-preflight (url-reachable)::{escape_data(url)}: HTTP 403"

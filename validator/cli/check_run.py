@@ -5,16 +5,17 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from typing import TYPE_CHECKING, TextIO
 
 from validator.api import validate_many
 from validator.cli.progress import NoProgress, ScanProgress, start_progress
 from validator.cli.settings import Settings
-from validator.output import get_formatter
+from validator.output import Formatter, get_formatter
+from validator.output.fanout import FanOut
 from validator.output.text import summary_lines
 from validator.profiles.profile import Profile, load_profile
-from validator.records.findings import Summary
+from validator.records.findings import Report, Summary
 from validator.run.discover import discover
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 # ``--output FILE`` with ``--format auto``: the format its extension names (else text).
 FILE_FORMATS = {".sarif": "sarif", ".xml": "junit", ".json": "json", ".jsonl": "jsonl",
-                ".ndjson": "jsonl"}
+                ".ndjson": "jsonl", ".html": "html", ".htm": "html"}
 
 
 def choose_format(name: str, stream: TextIO) -> tuple[str, bool]:
@@ -101,35 +102,59 @@ def cluster_executor(settings: Settings) -> Iterator[ClusterExecutor | None]:
         yield executor
 
 
-def check_paths(settings: Settings, profile: Profile, stream: TextIO,
-                chosen: tuple[str, bool], progress: NoProgress | ScanProgress) -> Summary:
-    """Check every path: each report to the formatter (as ``chosen``) and the progress bar."""
+def make_formatter(settings: Settings, profile: Profile, stream: TextIO,
+                   chosen: tuple[str, bool]) -> Formatter:
+    """The formatter ``chosen`` (name, colour) writing to ``stream``, set up for this run."""
     name, color = chosen
     formatter = get_formatter(name)(stream, quiet=settings.quiet, color=color)
     formatter.fix_hints = settings.fix_hints
-    summary = Summary()
-    with cluster_executor(settings) as executor:
-        formatter.begin(profile.name)
-        jobs = executor.workers if executor is not None else settings.jobs
-        if settings.pairs:
-            from validator.check.pairs import Pair, check_pairs
+    formatter.profile = profile
+    return formatter
 
-            reports = check_pairs([Pair(*pair) for pair in settings.pairs], profile,
-                                  probe=settings.probe, jobs=jobs, cache_dir=settings.cache_dir,
-                                  timeout=settings.timeout, executor=executor)
-        else:
-            reports = validate_many(settings.paths, profile=profile, probe=settings.probe,
-                                    jobs=jobs, exclude=settings.exclude,
-                                    include_hidden=settings.include_hidden,
-                                    cache_dir=settings.cache_dir, gitignore=settings.gitignore,
-                                    timeout=settings.timeout, executor=executor)
-        for report in reports:
-            summary.add(report)
-            formatter.report(report)
-            progress.advance(report)
-    progress.close()
-    formatter.end(summary)
+
+def build_formatter(settings: Settings, profile: Profile,
+                    main: tuple[TextIO, tuple[str, bool]], files: ExitStack) -> Formatter:
+    """The main report's formatter, plus one per ``--report-file`` (opened on ``files``)."""
+    formatters = [make_formatter(settings, profile, *main)]
+    for name, path in settings.report_files:
+        handle = files.enter_context(atomic_text_file(path))
+        formatters.append(make_formatter(settings, profile, handle, (name, False)))
+    return formatters[0] if len(formatters) == 1 else FanOut(formatters)
+
+
+def check_paths(settings: Settings, profile: Profile, stream: TextIO,
+                chosen: tuple[str, bool], progress: NoProgress | ScanProgress) -> Summary:
+    """Check every path: each report to the formatter (as ``chosen``, plus any
+    ``--report-file``) and the progress bar."""
+    summary = Summary()
+    with ExitStack() as files:
+        formatter = build_formatter(settings, profile, (stream, chosen), files)
+        with cluster_executor(settings) as executor:
+            formatter.begin(profile.name)
+            for report in check_reports(settings, profile, executor):
+                summary.add(report)
+                formatter.report(report)
+                progress.advance(report)
+        progress.close()
+        formatter.end(summary)
     return summary
+
+
+def check_reports(settings: Settings, profile: Profile,
+                  executor: ClusterExecutor | None) -> Iterator[Report]:
+    """The reports of the run's paths (or lipsync pairs), in order."""
+    jobs = executor.workers if executor is not None else settings.jobs
+    if settings.pairs:
+        from validator.check.pairs import Pair, check_pairs
+
+        return check_pairs([Pair(*pair) for pair in settings.pairs], profile,
+                           probe=settings.probe, jobs=jobs, cache_dir=settings.cache_dir,
+                           timeout=settings.timeout, executor=executor)
+    return validate_many(settings.paths, profile=profile, probe=settings.probe,
+                         jobs=jobs, exclude=settings.exclude,
+                         include_hidden=settings.include_hidden,
+                         cache_dir=settings.cache_dir, gitignore=settings.gitignore,
+                         timeout=settings.timeout, executor=executor)
 
 
 def run_check(settings: Settings, stream: TextIO | None = None) -> int:

@@ -17,7 +17,7 @@ import click
 from validator._version import __version__
 
 PROBES = ("auto", "libav", "mediainfo", "ffprobe")
-FORMATS = ("auto", "text", "json", "jsonl", "sarif", "junit", "github")
+FORMATS = ("auto", "text", "json", "jsonl", "sarif", "junit", "github", "markdown", "html")
 USAGE_ERROR = 2
 
 if TYPE_CHECKING:
@@ -65,6 +65,9 @@ def main() -> None:
                    "coloured on a terminal; with --output, from the file's extension].")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), metavar="FILE",
               help="Write the report to FILE (atomically); print the summary only.")
+@click.option("--report-file", "report_files", multiple=True, metavar="FORMAT=FILE",
+              help="Also write the report in FORMAT to FILE, from the same run (repeatable; "
+                   "e.g. sarif=media.sarif html=report.html).")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar on stderr [default: on a terminal, for more than 5 files].")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes [default: CPUs].")

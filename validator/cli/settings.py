@@ -45,6 +45,7 @@ class Settings:
     fix_hints: bool = False
     gitignore: bool = False
     output: str | None = None
+    report_files: tuple[tuple[str, str], ...] = ()
     progress: bool | None = None
     scheduler: str | None = None
     cache_dir: Path | None = None
@@ -121,6 +122,7 @@ def build_settings(paths: tuple[str, ...], cwd: Path, **flags: Any) -> Settings:
         fix_hints=bool(flags.get("fix_hints")),
         gitignore=bool(table.gitignore if flags.get("gitignore") is None else flags["gitignore"]),
         output=flags.get("output") or None,
+        report_files=tuple(map(_report_file, flags.get("report_files") or ())),
         progress=flags.get("progress"),
         scheduler=flags.get("scheduler") or None,
         cache_dir=None if flags.get("no_cache") else snapshot_dir,
@@ -150,6 +152,17 @@ def _pairs(paths: tuple[str, ...], audio: str | None,
     if not paths:
         raise ValueError("name a file, folder or URL to check (or --pairs FILE)")
     return ()
+
+
+def _report_file(text: str) -> tuple[str, str]:
+    """``--report-file FORMAT=FILE`` as (format, file); the format must be a named one."""
+    from validator.output import FORMATTERS
+
+    name, sep, path = text.partition("=")
+    if not sep or not path or name not in FORMATTERS:
+        raise ValueError(f"--report-file {text!r}: give FORMAT=FILE, FORMAT one of: "
+                         f"{', '.join(FORMATTERS)}")
+    return name, path
 
 
 def _profile_from_table(table: ToolTable, pyproject: Path | None) -> str | None:

@@ -13,6 +13,8 @@ FORMATTERS: dict[str, str] = {
     "sarif": "validator.output.sarif:SarifFormatter",
     "junit": "validator.output.junit:JunitFormatter",
     "github": "validator.output.github:GithubFormatter",
+    "markdown": "validator.output.summary:MarkdownFormatter",
+    "html": "validator.output.html:HtmlFormatter",
 }
 
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from validator.records.findings import Report, Summary
+
+if TYPE_CHECKING:
+    from validator.profiles.profile import Profile
 
 
 class Formatter:
     """Renders a run's reports to a stream as they arrive."""
 
     fix_hints = False  # text: show the `fix` command under fixable failures
+    profile: Profile | None = None  # the profile checked against (html: its limits drawn)
 
     def __init__(self, stream: TextIO, *, quiet: bool = False, color: bool = False) -> None:
         self.stream = stream

@@ -4,7 +4,8 @@ Each annotation names the file (relative to the checkout) and a title with the
 rule and code; the message says what is wrong and how to fix it (a checked URL
 is named in the message, as it is no file of the checkout). The run ends
 with the summary grouped by code, as plain lines and as a ``::notice``; when
-``GITHUB_STEP_SUMMARY`` is set, the same summary is appended there as Markdown.
+``GITHUB_STEP_SUMMARY`` is set, the summary's Markdown table of failures by code
+(:mod:`validator.output.summary`) is appended there.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 
 from validator.output.base import Formatter
 from validator.output.locations import display_path, printable
+from validator.output.summary import Examples, markdown_summary
 from validator.output.text import summary_lines
 from validator.records.findings import Finding, Report, Summary
 from validator.records.redact import is_url
@@ -46,22 +48,15 @@ def annotation(path: str, finding: Finding) -> str:
     return command(finding.severity, message, file=display_path(path), title=title)
 
 
-def step_summary(summary: Summary, profile_name: str) -> str:
-    """The run's summary as Markdown for the job's summary page."""
-    head, *by_code = summary_lines(summary)
-    lines = [f"### {TITLE} ({profile_name})", "", head]
-    if by_code:
-        lines += ["", *(f"- {line.strip()}" for line in by_code)]
-    return "\n".join(lines) + "\n"
-
-
 class GithubFormatter(Formatter):
     """Annotations as files finish, then the summary."""
 
     def begin(self, profile_name: str) -> None:
         self.profile_name = profile_name
+        self.examples = Examples()
 
     def report(self, report: Report) -> None:
+        self.examples.add(report)
         for finding in report.findings:
             self.stream.write(annotation(report.path, finding) + "\n")
         self.stream.flush()
@@ -76,6 +71,6 @@ class GithubFormatter(Formatter):
         if target:
             try:
                 with open(target, "a", encoding="utf-8") as handle:
-                    handle.write(step_summary(summary, printable(self.profile_name)))
+                    handle.write(markdown_summary(summary, self.profile_name, self.examples))
             except OSError:
                 pass  # the job summary is a nicety; the annotations are the report

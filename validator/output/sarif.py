@@ -4,8 +4,15 @@ Media files have no lines, so results carry no ``region`` (the alert is about
 the whole file) and their own ``partialFingerprints``: a hash of the rule id
 and the file's relative path, stable from run to run. Artifact URIs are
 relative to the current directory when the file is inside it (resolved
-against ``%SRCROOT%``), otherwise ``file:`` URIs; both are percent-encoded. A
-checked URL is its own artifact URI.
+against ``%SRCROOT%``), otherwise ``file:`` URIs; both are percent-encoded.
+Code scanning rejects any other URI scheme, so a checked URL is located at a
+repository-relative path made of its host and path (``url/cdn.example.com/a.mp4``)
+and named in full (redacted) in the message and the result's ``url`` property.
+
+The run carries ``automationDetails`` (category ``media-preflight/<profile>``)
+and at most :data:`MAX_RESULTS` results, the limit code scanning takes per run:
+past it errors are kept before warnings, and a notification says how many
+results were left out.
 """
 
 from __future__ import annotations
@@ -13,9 +20,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from pathlib import Path
+import re
+from pathlib import Path, PurePath
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 from validator._version import __version__
 from validator.output.base import Formatter
@@ -31,7 +39,8 @@ SARIF_SCHEMA = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/sche
 TOOL_NAME = "media-preflight"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "mediaPreflight/v1"
-_URI_CHARACTERS = ":/?#[]@!$&'()*+,;=%~"  # already meaningful (or escaped) in a URL: kept
+URL_FOLDER = "url"
+MAX_RESULTS = 25_000
 
 
 def rule_descriptor(rule: Rule) -> dict[str, Any]:
@@ -54,11 +63,26 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
 def artifact_location(path: str, cwd: str | None = None) -> dict[str, str]:
     """A percent-encoded URI: relative to %SRCROOT% inside the current directory, else file:."""
     if is_url(path):
-        return {"uri": quote(path, safe=_URI_CHARACTERS)}
+        return {"uri": url_path(path)}
     relative = relative_path(path, cwd)
     if relative is not None:
         return {"uri": quote(os.fsencode(relative), safe="/"), "uriBaseId": SRCROOT}
     return {"uri": Path(os.path.abspath(path)).as_uri()}
+
+
+def url_path(url: str) -> str:
+    """A URL as a percent-encoded repository-relative path: ``url/HOST[_PORT]/PATH``."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "unknown-host") + (f"_{parts.port}" if parts.port else "")
+    segments = [segment for segment in parts.path.split("/") if segment not in ("", ".", "..")]
+    path = "/".join([URL_FOLDER, host, *segments])
+    return quote(unquote(path), safe="/")
+
+
+def category(profile_name: str) -> str:
+    """The code-scanning category of a run: ``media-preflight/<profile's file stem>``."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", PurePath(profile_name).stem).strip("-")
+    return f"{TOOL_NAME}/{stem or 'profile'}"
 
 
 def fingerprint(rule_id: str, path: str, occurrence: int = 0) -> str:
@@ -67,49 +91,66 @@ def fingerprint(rule_id: str, path: str, occurrence: int = 0) -> str:
     return hashlib.sha256(key).hexdigest()
 
 
-def result_message(finding: Finding, rule: Rule | None) -> str:
-    """The code and what is wrong, plus the fix when it is not the rule's usual one."""
+def result_message(finding: Finding, rule: Rule | None, path: str = "") -> str:
+    """The code and what is wrong (a URL named first), plus the fix when it is not the rule's
+    usual one."""
     text = f"{finding.code} {finding.message}" if finding.code is not None else finding.message
+    if is_url(path):
+        text = f"{path}: {text}"
     if finding.hint and (rule is None or finding.hint != rule.hint):
         text += f"\nFix: {finding.hint}"
     return printable(text)
 
 
 class SarifFormatter(Formatter):
-    """The whole run as one SARIF log, written at the end."""
+    """The whole run as one SARIF log, written at the end (at most MAX_RESULTS results held)."""
 
     def begin(self, profile_name: str) -> None:
         self.profile_name = profile_name
         self.rules: dict[str, Rule] = dict(RULES)
         self.rule_index = {rule_id: index for index, rule_id in enumerate(self.rules)}
-        self.results: list[dict[str, Any]] = []
+        self.kept: dict[str, list[dict[str, Any]]] = {"error": [], "warning": []}
+        self.left_out = 0
 
     def report(self, report: Report) -> None:
         seen: dict[str, int] = {}
         for finding in report.findings:
             occurrence = seen.get(finding.rule, 0)
             seen[finding.rule] = occurrence + 1
-            self.results.append(self._result(report.path, finding, occurrence))
+            bucket = self.kept[finding.severity]
+            if len(bucket) < MAX_RESULTS:
+                bucket.append(self._result(report.path, finding, occurrence))
+            else:
+                self.left_out += 1
 
     def _result(self, path: str, finding: Finding, occurrence: int) -> dict[str, Any]:
         rule = self.rules.get(finding.rule)
         result: dict[str, Any] = {
             "ruleId": finding.rule,
             "level": finding.severity,
-            "message": {"text": result_message(finding, rule)},
+            "message": {"text": result_message(finding, rule, path)},
             "locations": [{"physicalLocation": {"artifactLocation": artifact_location(path)}}],
             "partialFingerprints": {FINGERPRINT_KEY: fingerprint(finding.rule, path, occurrence)},
         }
         if rule is not None:
             result["ruleIndex"] = self.rule_index[finding.rule]
-        if finding.code is not None:
-            result["properties"] = {"apiCode": finding.code}
+        properties: dict[str, Any] = {"apiCode": finding.code} if finding.code is not None else {}
+        if is_url(path):
+            properties["url"] = path
+        if properties:
+            result["properties"] = properties
         return result
 
     def end(self, summary: Summary) -> None:
         json.dump(self.log(), self.stream, indent=2, ensure_ascii=False)
         self.stream.write("\n")
         self.stream.flush()
+
+    def results(self) -> tuple[list[dict[str, Any]], int]:
+        """The results to write (errors first, at most MAX_RESULTS) and how many were left out."""
+        errors, warnings = self.kept["error"], self.kept["warning"]
+        room = MAX_RESULTS - len(errors)
+        return errors + warnings[:room], self.left_out + max(0, len(warnings) - room)
 
     def log(self) -> dict[str, Any]:
         """The SARIF log object."""
@@ -119,10 +160,26 @@ class SarifFormatter(Formatter):
             "semanticVersion": __version__,
             "rules": [rule_descriptor(rule) for rule in self.rules.values()],
         }
+        results, left_out = self.results()
         run = {
             "tool": {"driver": driver},
+            "automationDetails": {"id": f"{category(self.profile_name)}/"},
+            "invocations": [invocation(left_out)],
             "originalUriBaseIds": {SRCROOT: {"uri": Path.cwd().as_uri().rstrip("/") + "/"}},
-            "results": self.results,
+            "results": results,
             "properties": {"profile": printable(self.profile_name)},
         }
         return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
+
+
+def invocation(left_out: int) -> dict[str, Any]:
+    """The run's invocation; a notification when results were left out."""
+    done: dict[str, Any] = {"executionSuccessful": True}
+    if left_out:
+        done["toolExecutionNotifications"] = [{
+            "level": "warning",
+            "descriptor": {"id": "results-left-out"},
+            "message": {"text": f"{left_out} results left out: code scanning takes at most "
+                                f"{MAX_RESULTS:,} per run (errors were kept first)"},
+        }]
+    return done
