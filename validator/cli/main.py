@@ -148,6 +148,18 @@ def profiles(show: str | None) -> None:
         _fail(str(exc))
 
 
+@main.command()
+@click.argument("which", type=click.Choice(("profile", "pyproject")), default="profile")
+def schema(which: str) -> None:
+    """Print the JSON Schema of a profile file, or of pyproject.toml's [tool.media-preflight].
+
+    Point an editor's TOML support at it (Taplo / Even Better TOML: see the README).
+    """
+    from validator.profiles.jsonschema import schema_text
+
+    click.echo(schema_text(which), nl=False)
+
+
 @main.command("fix")
 @click.argument("input_path", metavar="INPUT")
 @click.option("--output", "-o", metavar="OUTPUT",

@@ -27,9 +27,13 @@ class ProfileFile(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    description: str = ""
-    extends: str | None = None
-    rules: dict[str, dict[str, Any]] = {}
+    description: str = Field(default="", description="What the profile is for (one line).")
+    extends: str | None = Field(
+        default=None, description="A profile this one builds on: a shipped profile's name "
+        "(akool, akool-lipsync) or a .toml file, relative to this one.")
+    rules: dict[str, dict[str, Any]] = Field(
+        default={}, description="One table per rule, by id: its options, `severity` and "
+        "`enabled`.")
 
 
 class RuleSettings(BaseModel):
@@ -37,8 +41,9 @@ class RuleSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    enabled: bool = True
-    severity: Severity | None = None
+    enabled: bool = Field(default=True, description="false: the rule is not run.")
+    severity: Severity | None = Field(
+        default=None, description="error (the file fails) or warning [default: the rule's].")
 
 
 class ToolTable(BaseModel):
@@ -46,12 +51,16 @@ class ToolTable(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    profile: str | None = None
-    probe: Literal["auto", "libav", "mediainfo", "ffprobe"] | None = None
-    exclude: list[str] = []
-    jobs: int | None = Field(default=None, ge=1)
-    gitignore: bool | None = None
-    rules: dict[str, dict[str, Any]] = {}
+    profile: str | None = Field(
+        default=None, description="Profile name (akool, akool-lipsync) or a .toml file, "
+        "relative to this pyproject.toml.")
+    probe: Literal["auto", "libav", "mediainfo", "ffprobe"] | None = Field(
+        default=None, description="How to read files [default: auto].")
+    exclude: list[str] = Field(default=[], description="Globs of paths to skip.")
+    jobs: int | None = Field(default=None, ge=1, description="Worker processes [default: CPUs].")
+    gitignore: bool | None = Field(default=None, description="In folders, skip what git ignores.")
+    rules: dict[str, dict[str, Any]] = Field(
+        default={}, description="Rule settings on top of the profile's, by rule id.")
 
 
 _MODELS: dict[str, type[BaseModel]] = {}
