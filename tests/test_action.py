@@ -43,6 +43,12 @@ def test_no_run_script_interpolates_an_expression(step: dict[str, Any]) -> None:
     assert step["shell"] == "bash"
 
 
+@pytest.mark.parametrize("step", [s for s in STEPS if "run" in s], ids=lambda s: s["name"])
+def test_every_script_parses_in_bash(step: dict[str, Any]) -> None:
+    done = subprocess.run(["bash", "-n", "-c", step["run"]], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
 def test_every_input_is_used_and_every_env_expression_names_an_input() -> None:
     used = set()
     for step in STEPS:

@@ -93,3 +93,14 @@ def test_a_bad_report_file_is_a_usage_error(tmp_path: Path) -> None:
                           timeout=60)
     assert done.returncode == 2
     assert "FORMAT=FILE" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_report_file_that_cannot_be_written_is_a_usage_error(tmp_path: Path) -> None:
+    video = tmp_path / "ok.mp4"
+    video.write_bytes(fixture_path("pass/h264_aac_25fps.mp4").read_bytes())
+    done = subprocess.run([sys.executable, "-m", "validator", "check", "--report-file",
+                           "sarif=missing/x.sarif", "ok.mp4"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "cannot write --report-file missing/x.sarif" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -47,8 +47,9 @@ def file_format(name: str, path: str) -> str:
 
 
 @contextmanager
-def atomic_text_file(path: str) -> Iterator[TextIO]:
-    """A UTF-8 file that appears whole or not at all: written beside it, then renamed over it."""
+def atomic_text_file(path: str, option: str = "--output") -> Iterator[TextIO]:
+    """A UTF-8 file that appears whole or not at all: written beside it, then renamed over it
+    (``option`` names the flag that asked for it, in the error when it cannot be written)."""
     import tempfile
 
     target = os.path.abspath(path)
@@ -56,7 +57,7 @@ def atomic_text_file(path: str) -> Iterator[TextIO]:
         fd, temp = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".tmp",
                                     prefix=f".{os.path.basename(target)}.")
     except OSError as exc:
-        raise ValueError(f"cannot write --output {path}: {exc.strerror or exc}") from None
+        raise ValueError(f"cannot write {option} {path}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             yield handle
@@ -117,7 +118,7 @@ def build_formatter(settings: Settings, profile: Profile,
     """The main report's formatter, plus one per ``--report-file`` (opened on ``files``)."""
     formatters = [make_formatter(settings, profile, *main)]
     for name, path in settings.report_files:
-        handle = files.enter_context(atomic_text_file(path))
+        handle = files.enter_context(atomic_text_file(path, "--report-file"))
         formatters.append(make_formatter(settings, profile, handle, (name, False)))
     return formatters[0] if len(formatters) == 1 else FanOut(formatters)
 
