@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from validator.check import releases
 from validator.check.engine import doubts, evaluate, fails, findings_of
 from validator.probe import available, get_backend, read_named
 from validator.profiles.profile import ActiveRule, Profile
@@ -64,9 +65,23 @@ def inspect_file(path: str, profile: Profile, probe: str = AUTO,
         return inspect_url(path, profile)
     if probe == AUTO:
         return _auto(path, profile, probes)
-    facts = probes.read(path, get_backend(probe).name)
-    findings = evaluate(profile, facts)
-    return _report(facts, findings + _unresolved(doubts(profile, facts), facts, findings))
+    backend = get_backend(probe).name
+    facts = probes.read(path, backend)
+    found = releases.readings(facts) if backend == "libav" else []
+    split = releases.split_rules(profile, found)
+    findings = _release_findings(profile, facts, found, split)
+    split_ids = {active.rule.id for active in split}
+    in_doubt = [(a, d) for a, d in doubts(profile, facts) if a.rule.id not in split_ids]
+    return _report(facts, findings + _unresolved(in_doubt, facts, findings))
+
+
+def _release_findings(profile: Profile, facts: MediaFacts, found: list[releases.Reading],
+                      split: list[ActiveRule]) -> list[Finding]:
+    """The findings of a reading, where the rules on which releases disagree give a warning
+    that names each release's reading instead of their verdict."""
+    split_ids = {active.rule.id for active in split}
+    return ([f for f in evaluate(profile, facts) if f.rule not in split_ids]
+            + [releases.depends_on_release(active, found) for active in split])
 
 
 def _report(facts: MediaFacts, findings: list[Finding]) -> Report:
@@ -76,21 +91,60 @@ def _report(facts: MediaFacts, findings: list[Finding]) -> Report:
 def _auto(path: str, profile: Profile, probes: Probes) -> Report:
     primary = "libav" if probes.available("libav") else "mediainfo"
     facts = probes.read(path, primary)
-    in_doubt = doubts(profile, facts)
-    if not in_doubt or facts.problem_kind in ("io", "lfs-pointer"):
+    found = releases.readings(facts) if primary == "libav" else []
+    split = releases.split_rules(profile, found)
+    in_doubt = [(active, doubt) for active, doubt in doubts(profile, facts)
+                if not (doubt.ffmpeg_agrees and primary == "libav")]
+    if (not in_doubt and not split) or facts.problem_kind in ("io", "lfs-pointer"):
         return _report(facts, evaluate(profile, facts))
     if probes.available("ffprobe"):
         truth = probes.read(path, "ffprobe")
         if truth.problem_kind != "io":
-            return _report(truth, evaluate(profile, truth))
-    findings = evaluate(profile, facts)
+            others = found or [releases.Reading(_in_process(facts), facts)]
+            return _report(truth, evaluate(profile, truth)
+                           + _against_reference(profile, truth, others))
+    return _without_reference(facts, profile, probes, primary, found, split, in_doubt)
+
+
+def _without_reference(facts: MediaFacts, profile: Profile, probes: Probes, primary: str,
+                       found: list[releases.Reading], split: list[ActiveRule],
+                       in_doubt: list[tuple[ActiveRule, Doubt]]) -> Report:
+    """Errors every release agrees on, a warning for each rule the release decides, and
+    the doubts settled by a second reading where one can settle them."""
+    split_ids = {active.rule.id for active in split}
+    findings = _release_findings(profile, facts, found, split)
+    in_doubt = [(a, d) for a, d in in_doubt if a.rule.id not in split_ids]
+    if not in_doubt:
+        return _report(facts, findings)
     if primary != "libav":
         return _report(facts, findings + _unresolved(in_doubt, facts, findings))
-    other = probes.read(path, "mediainfo")
+    other = probes.read(facts.path, "mediainfo")
     settled = [(a, d) for a, d in in_doubt if not d.ffprobe_only]
     open_doubts = [(a, d) for a, d in in_doubt if d.ffprobe_only]
     return _report(facts, findings + _disagreements(settled, facts, other)
                    + _unresolved(open_doubts, facts, findings))
+
+
+def _in_process(facts: MediaFacts) -> str:
+    """The release of the in-process reading, e.g. ``FFmpeg in-process (libavformat 62.12)``."""
+    version = facts.source.partition("libavformat ")[2].split(",")[0]
+    return f"FFmpeg in-process (libavformat {'.'.join(version.split('.')[:2])})" \
+        if version else label(facts)
+
+
+def _against_reference(profile: Profile, reference: MediaFacts,
+                       found: list[releases.Reading]) -> list[Finding]:
+    """A warning for each rule on which another release's reading disagrees with the
+    reference ffprobe's (which decides)."""
+    if not reference.readable:
+        return []
+    warnings = []
+    for active in profile.rules:
+        verdict = releases.fails(active, reference)
+        others = [r for r in found if releases.fails(active, r.facts) != verdict]
+        if others:
+            warnings.append(releases.reference_differs(active, reference, others))
+    return warnings
 
 
 def _disagreements(in_doubt: list[tuple[ActiveRule, Doubt]], facts: MediaFacts,

@@ -28,8 +28,22 @@ def wants_worker(args: list[str]) -> bool:
     return not ({"-h", "--help"} & set(options))
 
 
+def reference_ffprobe(args: list[str]) -> str | None:
+    """The ``--reference-ffprobe PATH`` of a ``check`` command line, or None."""
+    options = args[1:args.index("--")] if "--" in args else args[1:]
+    for index, arg in enumerate(options):
+        if arg == "--reference-ffprobe" and index + 1 < len(options):
+            return options[index + 1]
+        if arg.startswith("--reference-ffprobe="):
+            return arg.partition("=")[2]
+    return None
+
+
 def main() -> None:
     """Run the command line."""
+    reference = reference_ffprobe(sys.argv[1:]) if sys.argv[1:2] == ["check"] else None
+    if reference:   # before the probe worker forks: every prober process sees it
+        os.environ["MEDIA_PREFLIGHT_FFPROBE"] = os.path.abspath(reference)
     if wants_worker(sys.argv[1:]):
         from validator.run import prefork
 

@@ -41,6 +41,19 @@ def _stderr_handler(logger: logging.Logger) -> None:
     logger.propagate = False
 
 
+def _use_reference_ffprobe(context: click.Context, parameter: click.Parameter,
+                           value: str | None) -> None:
+    """``--reference-ffprobe``: every prober of the run uses that binary (the entry point
+    has set it before forking the probe worker; this covers other callers)."""
+    import os
+
+    if value is None:
+        return
+    if not os.access(value, os.X_OK):
+        raise click.BadParameter(f"{value}: not an executable file", context, parameter)
+    os.environ["MEDIA_PREFLIGHT_FFPROBE"] = os.path.abspath(value)
+
+
 def _fail(message: str) -> None:
     click.echo(f"media-preflight: error: {message}", err=True)
     sys.exit(USAGE_ERROR)
@@ -86,6 +99,10 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Text: print failing files and the summary only.")
 @click.option("--fix-hints", is_flag=True,
               help="Text: under each fixable failing file, the `fix` command that repairs it.")
+@click.option("--reference-ffprobe", type=click.Path(exists=True, dir_okay=False),
+              metavar="PATH", expose_value=False, callback=_use_reference_ffprobe,
+              help="The ffprobe of the FFmpeg release the API runs: its reading decides "
+                   "verdicts that depend on the release [default: ffprobe on PATH].")
 def check(paths: tuple[str, ...], **flags: object) -> None:
     """Check video files and folders (walked for media files), URLs, or lipsync pairs.
 

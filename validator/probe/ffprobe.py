@@ -53,7 +53,32 @@ class FfprobeBackend:
             data = ffmpeg.probe(_as_input(path), cmd=binary, v="error")
         except ffmpeg.Error as exc:
             raise ProbeFailed(f"ffprobe cannot open it: {_last_line(exc.stderr)}") from exc
-        return _facts(path, data, self.version())
+        facts = _facts(path, data, self.version())
+        if facts.duration_s is None and facts.readable:
+            start = _float(data.get("format", {}).get("start_time")) or 0.0
+            facts = facts._replace(content_span_s=_content_span(binary, path, start))
+        return facts
+
+
+def _content_span(binary: str, path: str, start: float) -> float | None:
+    """For a container that records no duration: from its start to the end of its last
+    packet, read after seeking near the end (``-read_intervals``), not through the file."""
+    import subprocess
+
+    try:
+        out = subprocess.run(
+            [binary, "-v", "error", "-read_intervals", "999999999%", "-show_entries",
+             "packet=pts_time,duration_time", "-of", "csv=p=0", _as_input(path)],
+            capture_output=True, text=True, timeout=60, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    ends = []
+    for line in out.splitlines():
+        pts, duration = [*line.split(","), "", ""][:2]
+        end = _float(pts)
+        if end is not None:
+            ends.append(end + (_float(duration) or 0.0))
+    return positive(max(ends) - start) if ends else None
 
 
 def _as_input(path: str) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
-from validator.probe import mp4
+from validator.probe import mp4, packets
 from validator.probe.base import ProbeFailed, positive
 from validator.records.facts import AudioStream, MediaFacts, VideoStream
 
@@ -66,7 +66,7 @@ class LibavBackend:
             raise ProbeFailed(f"FFmpeg cannot open it: {_reason(exc)}") from exc
         with container:
             return _facts(name, container, self.version(),
-                          fragmented=lambda: mp4.stream_is_fragmented(stream))
+                          boxes=lambda: mp4.stream_boxes(stream))
 
 
 def _reason(exc: Exception) -> str:
@@ -84,7 +84,7 @@ _OS_ERRNOS = _os_errnos()
 
 
 def _facts(path: str, container: Any, source: str,
-           fragmented: Callable[[], bool | None] | None = None) -> MediaFacts:
+           boxes: Callable[[], mp4.Boxes] | None = None) -> MediaFacts:
     video, audio, other = [], [], 0
     for stream in container.streams:
         if stream.type == "video":
@@ -95,25 +95,65 @@ def _facts(path: str, container: Any, source: str,
             other += 1
     format_name = container.format.name
     duration = container.duration
+    found = (boxes or (lambda: mp4.read_boxes(path)))() \
+        if format_name.startswith(_MP4_FAMILY) else mp4.Boxes()
+    video = _with_window_rate(container, video)
     return MediaFacts(
         path=path,
         source=source,
         size_bytes=container.size if container.size and container.size > 0 else None,
         container=format_name,
         duration_s=positive(duration / _AV_TIME_BASE) if duration is not None else None,
-        fragmented=(fragmented or (lambda: mp4.is_fragmented(path)))()
-        if format_name.startswith(_MP4_FAMILY) else None,
+        fragmented=found.fragmented,
+        header_duration_s=found.header_duration_s,
+        content_span_s=packets.content_span(container) if duration is None else None,
         video=tuple(video),
         audio=tuple(audio),
         other_streams=other,
     )
 
 
+def _with_window_rate(container: Any, video: list[VideoStream]) -> list[VideoStream]:
+    """The video streams, the main one with its early-window rate where that differs."""
+    main = next((v for v in video if not v.cover_art), None)
+    if main is None:
+        return video
+    rate = packets.window_rate(container, container.streams[main.index], main.avg_fps)
+    if rate is None:
+        return video
+    return [v._replace(window_fps=rate) if v is main else v for v in video]
+
+
 def _codec(stream: Any) -> str | None:
+    """FFmpeg's codec descriptor name (``av1`` whichever decoder reads it)."""
     context = stream.codec_context
     if context is None or context.codec is None:
         return None
-    return str(context.codec.canonical_name) or None
+    codec = context.codec
+    name = getattr(codec, "canonical_name", None)   # PyAV 14 and newer
+    if name is None:   # older PyAV: the decoder's name, which for wrappers is not the codec's
+        name = _WRAPPED_DECODERS.get(codec.name, codec.name)
+    return str(name) or None
+
+
+_WRAPPED_DECODERS = {"libdav1d": "av1", "libaom-av1": "av1", "libvpx": "vp8",
+                     "libvpx-vp9": "vp9", "libopus": "opus", "libvorbis": "vorbis"}
+
+
+_IMAGE_CODECS = frozenset({"mjpeg", "png", "bmp", "gif", "webp", "tiff"})
+
+
+def _cover_art(stream: Any) -> bool:
+    """Whether a video stream is an attached picture (cover art), not video.
+
+    PyAV 14 and newer give the stream's disposition flags (an ``int`` before 15, a
+    flag enum after); older releases do not, and a still image of at most one frame
+    stands in for the flag there.
+    """
+    disposition = getattr(stream, "disposition", None)
+    if disposition is not None:
+        return bool(int(getattr(disposition, "value", disposition)) & _ATTACHED_PIC)
+    return _codec(stream) in _IMAGE_CODECS and (stream.frames or 0) <= 1
 
 
 def _rate(value: Fraction | None) -> float | None:
@@ -136,7 +176,7 @@ def _video(stream: Any) -> VideoStream:
         width=(context.width or None) if context is not None else None,
         height=(context.height or None) if context is not None else None,
         duration_s=_stream_duration(stream),
-        cover_art=bool(int(stream.disposition) & _ATTACHED_PIC),
+        cover_art=_cover_art(stream),
     )
 
 

@@ -31,6 +31,7 @@ class VideoStream(NamedTuple):
     rotation: float | None = None
     duration_s: float | None = None
     cover_art: bool = False
+    window_fps: float | None = None
 
 
 class AudioStream(NamedTuple):
@@ -77,6 +78,13 @@ class MediaFacts(NamedTuple):
     and a URL whose media was not read (``remote``: see ``remote.failure``).
     For a URL, ``remote`` says how the server answered and ``bytes_read`` how
     many bytes of it were read; ``partner`` is set on a lipsync pair's audio.
+
+    Readings other FFmpeg releases make differently: ``header_duration_s`` is
+    an MP4/MOV movie header's duration (what FFmpeg 5.x reports, where 6.0 and
+    newer report ``duration_s`` from the tracks), ``content_span_s`` the span
+    of the packets of a container that records no duration, and a video
+    stream's ``window_fps`` its rate at the end of the first seconds (where
+    FFmpeg 5.x estimates the average rate of a stream with no declared rate).
     """
 
     path: str
@@ -87,6 +95,8 @@ class MediaFacts(NamedTuple):
     container: str | None = None
     duration_s: float | None = None
     fragmented: bool | None = None
+    header_duration_s: float | None = None
+    content_span_s: float | None = None
     video: tuple[VideoStream, ...] = ()
     audio: tuple[AudioStream, ...] = ()
     other_streams: int = 0

@@ -43,10 +43,14 @@ class Doubt(NamedTuple):
 
     ``ffprobe_only``: a second embedded reading that agrees does not settle it
     (the quirk is FFmpeg-version specific), only ffprobe does.
+    ``ffmpeg_agrees``: every FFmpeg release from 5.1 to 8.x reads such a file
+    alike (a value near a limit, a file FFmpeg cannot open), so the doubt is only
+    about a reading made by another prober (MediaInfo), not FFmpeg's own.
     """
 
     reason: str
     ffprobe_only: bool = False
+    ffmpeg_agrees: bool = False
 
 
 Check = Callable[[MediaFacts, Any], Iterator[Violation]]

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from validator.records.facts import MediaFacts
-from validator.rules.base import Rule, Violation, docstring, fmt_number, near
+from validator.rules.base import Doubt, Rule, Violation, docstring, fmt_number, near
 
 MAX_DOC = """1210 — the average frame rate must not exceed the limit (60 fps by default).
 
@@ -73,7 +73,7 @@ def check_lipsync(facts: MediaFacts, options: LipsyncOptions) -> Iterator[Violat
                         actual=round(main.avg_fps, 3), limit=limit)
 
 
-def doubt(facts: MediaFacts, options: MaxOptions | LipsyncOptions) -> str | None:
+def doubt(facts: MediaFacts, options: MaxOptions | LipsyncOptions) -> str | Doubt | None:
     main, limit = facts.main_video, options.max_fps
     if main is None:
         return None
@@ -81,13 +81,14 @@ def doubt(facts: MediaFacts, options: MaxOptions | LipsyncOptions) -> str | None
         return "no average frame rate"
     declared = main.declared_fps
     if near(main.avg_fps, limit, relative=0.01) and not _constant_rate(main.avg_fps, declared):
-        return f"{_rate_text(main.avg_fps)} is within 1 % of the limit"
+        return Doubt(f"{_rate_text(main.avg_fps)} is within 1 % of the limit",
+                     ffmpeg_agrees=True)
     if declared is not None and main.avg_fps > limit >= declared:
         # The average fails where the declared rate passes: the mark of 1 ms timestamps
         # (MKV/FLV read as 1000 fps) and of FFmpeg-version quirks. The other way round
         # (VFR phone video declared at 90000 fps, averaging 10.5) the average is solid.
-        return (f"average {_rate_text(main.avg_fps)} is over the limit but the declared "
-                f"rate {_rate_text(declared)} is not")
+        return Doubt(f"average {_rate_text(main.avg_fps)} is over the limit but the declared "
+                     f"rate {_rate_text(declared)} is not", ffmpeg_agrees=True)
     return None
 
 

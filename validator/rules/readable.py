@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from validator.records.facts import MediaFacts
-from validator.rules.base import NoOptions, Rule, Violation, docstring
+from validator.rules.base import Doubt, NoOptions, Rule, Violation, docstring
 
 _LFS_HINT = "Fetch the real file with `git lfs pull` (this is a Git LFS pointer)."
 
@@ -29,9 +29,10 @@ def check(facts: MediaFacts, options: NoOptions) -> Iterator[Violation]:
         yield Violation(f"not readable as media: {facts.problem}")
 
 
-def doubt(facts: MediaFacts, options: NoOptions) -> str | None:
+def doubt(facts: MediaFacts, options: NoOptions) -> Doubt | None:
     if facts.problem_kind == "parse" and (facts.size_bytes or 0) > 0:
-        return "this prober could not open the file; the API's FFmpeg might"
+        return Doubt("this prober could not open the file; the API's FFmpeg might",
+                     ffmpeg_agrees=True)
     return None
 
 
