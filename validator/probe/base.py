@@ -12,6 +12,15 @@ LFS_POINTER_PREFIX = b"version https://git-lfs"
 _LFS_POINTER_MAX_BYTES = 1024
 
 
+LOCAL_PROTOCOLS = "file"
+
+
+def local_url(path: str) -> str:
+    """An absolute ``file:`` URL for a local path, so FFmpeg takes no name for a protocol
+    (``http:x.mp4``, ``subfile,,...:clip.mp4``) or an option."""
+    return "file:" + os.path.abspath(path)
+
+
 class ProbeFailed(Exception):
     """The backend read the file but could not make media of it; the message says why."""
 

@@ -15,7 +15,7 @@ import os
 import shutil
 from typing import Any
 
-from validator.probe.base import ProbeFailed, positive
+from validator.probe.base import LOCAL_PROTOCOLS, ProbeFailed, local_url, positive
 from validator.records.facts import AudioStream, MediaFacts, VideoStream
 
 ENV_VAR = "MEDIA_PREFLIGHT_FFPROBE"
@@ -50,15 +50,11 @@ class FfprobeBackend:
         if binary is None:
             raise ProbeFailed(self.unavailable() or "no ffprobe")
         try:
-            data = ffmpeg.probe(_as_input(path), cmd=binary, v="error")
+            data = ffmpeg.probe(local_url(path), cmd=binary, v="error",
+                                protocol_whitelist=LOCAL_PROTOCOLS)
         except ffmpeg.Error as exc:
             raise ProbeFailed(f"ffprobe cannot open it: {_last_line(exc.stderr)}") from exc
         return _facts(path, data, self.version())
-
-
-def _as_input(path: str) -> str:
-    """An absolute ``file:`` URL, so no name is taken for an option or a protocol."""
-    return "file:" + os.path.abspath(path)
 
 
 @functools.lru_cache(maxsize=4)

@@ -14,7 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from validator.probe import mp4
-from validator.probe.base import ProbeFailed, positive
+from validator.probe.base import LOCAL_PROTOCOLS, ProbeFailed, local_url, positive
 from validator.records.facts import AudioStream, MediaFacts, VideoStream
 
 _ATTACHED_PIC = 0x0400  # AV_DISPOSITION_ATTACHED_PIC
@@ -44,7 +44,8 @@ class LibavBackend:
         import av
 
         try:
-            container = av.open(path, mode="r")
+            container = av.open(local_url(path), mode="r",
+                                container_options={"protocol_whitelist": LOCAL_PROTOCOLS})
         except av.error.FFmpegError as exc:
             if isinstance(exc, OSError) and exc.errno in _OS_ERRNOS:
                 raise OSError(exc.errno, exc.strerror) from exc

@@ -8,6 +8,7 @@ FFmpeg sit on different sides of a limit, the verdict is flagged as uncertain.
 from __future__ import annotations
 
 import functools
+import os
 from typing import Any, Literal
 
 from validator.probe import mp4
@@ -53,7 +54,7 @@ class MediaInfoBackend:
         from pymediainfo import MediaInfo
 
         try:
-            info = MediaInfo.parse(path)
+            info = MediaInfo.parse(os.path.abspath(path))
         except (RuntimeError, ValueError) as exc:
             raise ProbeFailed(f"MediaInfo cannot parse it: {exc}") from exc
         general = info.general_tracks[0] if info.general_tracks else None
