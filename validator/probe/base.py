@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import stat
 from typing import Protocol
@@ -104,6 +105,14 @@ def read_facts(path: str, backend: Backend) -> MediaFacts:
     except OSError as exc:
         return problem_facts(path, source, "io", f"cannot read: {exc.strerror or exc}",
                              _size(path))
+    except Exception as exc:   # a prober's own failure on this file: the file's finding
+        return problem_facts(path, source, "parse", f"the prober failed on it ({_failure(exc)})",
+                             _size(path))
+
+
+def _failure(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _size(path: str) -> int | None:
@@ -114,7 +123,18 @@ def _size(path: str) -> int | None:
 
 
 def positive(value: float | None) -> float | None:
-    """A rate or duration, with zero, negative and NaN readings turned into 'unknown'."""
-    if value is None or not value > 0:
+    """A rate or duration, with zero, negative, infinite and NaN readings turned into
+    'unknown'."""
+    if value is None or not value > 0 or not math.isfinite(value):
         return None
     return float(value)
+
+
+def finite(value: object) -> float | None:
+    """A prober's number (a number or its text) as a finite float, else None: ``"inf"``,
+    ``"nan"``, ``"N/A"`` and ``"1e999"`` are 'unknown', not a value to compute with."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 from typing import Any
 
-from validator.probe.base import LOCAL_PROTOCOLS, ProbeFailed, local_url, positive
+from validator.probe.base import LOCAL_PROTOCOLS, ProbeFailed, finite, local_url, positive
 from validator.records.facts import AudioStream, MediaFacts, VideoStream
 
 ENV_VAR = "MEDIA_PREFLIGHT_FFPROBE"
@@ -70,64 +71,63 @@ def _version(binary: str) -> str:
     return f"ffprobe {words[2]}" if len(words) > 2 else "ffprobe (unknown version)"
 
 
+_HEAP_ADDRESS = re.compile(r" @ 0x[0-9a-fA-F]+\]|\b0x[0-9a-fA-F]{6,}\b")
+
+
 def _last_line(stderr: bytes | None) -> str:
+    """ffprobe's last error line, without its heap addresses (``[asf @ 0x55d…]``), which
+    differ from run to run."""
     lines = [line.strip() for line in (stderr or b"").decode("utf-8", "replace").splitlines()]
     lines = [line for line in lines if line]
-    return lines[-1].split(": ", 1)[-1] if lines else "unknown error"
+    last = lines[-1].split(": ", 1)[-1] if lines else "unknown error"
+    return _HEAP_ADDRESS.sub(lambda m: "]" if m.group().endswith("]") else "0x…", last)
 
 
-def _rate(text: str | None) -> float | None:
-    if not text or "/" not in text:
+def _rate(text: Any) -> float | None:
+    if not isinstance(text, str) or "/" not in text:
         return None
     numerator, _, denominator = text.partition("/")
     try:
         if int(denominator) == 0:
             return None
         return positive(int(numerator) / int(denominator))   # int / int rounds correctly
-    except ValueError:
-        return None
-
-
-def _float(value: Any) -> float | None:
-    try:
-        return float(value) if value is not None else None
-    except (TypeError, ValueError):
+    except (ValueError, OverflowError):
         return None
 
 
 def _int(value: Any) -> int | None:
-    number = _float(value)
+    number = finite(value)
     return int(number) if number is not None else None
 
 
 def _rotation(stream: dict[str, Any]) -> float | None:
     for side_data in stream.get("side_data_list", []):
         if "rotation" in side_data:
-            return _float(side_data["rotation"])
-    return _float(stream.get("tags", {}).get("rotate"))
+            return finite(side_data["rotation"])
+    return finite(stream.get("tags", {}).get("rotate"))
 
 
 def _video(stream: dict[str, Any]) -> VideoStream:
     return VideoStream(
-        index=int(stream.get("index", 0)),
+        index=_int(stream.get("index")) or 0,
         codec=stream.get("codec_name") or None,
         avg_fps=_rate(stream.get("avg_frame_rate")),
         declared_fps=_rate(stream.get("r_frame_rate")),
         width=_int(stream.get("width")) or None,
         height=_int(stream.get("height")) or None,
         rotation=_rotation(stream),
-        duration_s=positive(_float(stream.get("duration"))),
+        duration_s=positive(finite(stream.get("duration"))),
         cover_art=bool(stream.get("disposition", {}).get("attached_pic")),
     )
 
 
 def _audio(stream: dict[str, Any]) -> AudioStream:
     return AudioStream(
-        index=int(stream.get("index", 0)),
+        index=_int(stream.get("index")) or 0,
         codec=stream.get("codec_name") or None,
         channels=_int(stream.get("channels")) or None,
         sample_rate=_int(stream.get("sample_rate")) or None,
-        duration_s=positive(_float(stream.get("duration"))),
+        duration_s=positive(finite(stream.get("duration"))),
     )
 
 
@@ -140,7 +140,7 @@ def _facts(path: str, data: dict[str, Any], source: str) -> MediaFacts:
         source=source,
         size_bytes=_int(fmt.get("size")),
         container=fmt.get("format_name"),
-        duration_s=positive(_float(fmt.get("duration"))),
+        duration_s=positive(finite(fmt.get("duration"))),
         video=tuple(_video(s) for s in streams if s.get("codec_type") == "video"),
         audio=tuple(_audio(s) for s in streams if s.get("codec_type") == "audio"),
         other_streams=sum(kind not in ("video", "audio") for kind in kinds),

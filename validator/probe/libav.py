@@ -44,11 +44,10 @@ class LibavBackend:
         import av
 
         try:
-            container = av.open(local_url(path), mode="r",
+            container = av.open(local_url(path), mode="r", metadata_errors="replace",
                                 container_options={"protocol_whitelist": LOCAL_PROTOCOLS})
         except av.error.FFmpegError as exc:
-            if isinstance(exc, OSError) and exc.errno in _OS_ERRNOS:
-                raise OSError(exc.errno, exc.strerror) from exc
+            _raise_os_error(path)
             raise ProbeFailed(f"FFmpeg cannot open it: {_reason(exc)}") from exc
         with container:
             return _facts(path, container, self.version())
@@ -62,7 +61,7 @@ class LibavBackend:
         import av
 
         try:
-            container = av.open(stream, mode="r")
+            container = av.open(stream, mode="r", metadata_errors="replace")
         except av.error.FFmpegError as exc:
             raise ProbeFailed(f"FFmpeg cannot open it: {_reason(exc)}") from exc
         with container:
@@ -70,18 +69,21 @@ class LibavBackend:
                           fragmented=lambda: mp4.stream_is_fragmented(stream))
 
 
+_AVERROR_EPERM = 1   # what a demuxer returns as "error -1": not a permission
+
+
 def _reason(exc: Exception) -> str:
+    if getattr(exc, "errno", None) == _AVERROR_EPERM:
+        return "its demuxer failed (error -1)"
     text = getattr(exc, "strerror", None) or str(exc)
     return text.rstrip(".")
 
 
-def _os_errnos() -> frozenset[int]:
-    import errno
-
-    return frozenset({errno.EACCES, errno.EPERM, errno.ENOENT, errno.EISDIR, errno.ELOOP})
-
-
-_OS_ERRNOS = _os_errnos()
+def _raise_os_error(path: str) -> None:
+    """Raise the OSError that opening ``path`` gives, if any: FFmpeg's own errno is no
+    evidence (demuxers return AVERROR(EPERM), -1, for a corrupt ASF)."""
+    with open(path, "rb"):
+        pass
 
 
 def _facts(path: str, container: Any, source: str,

@@ -12,7 +12,7 @@ import os
 from typing import Any, Literal
 
 from validator.probe import mp4
-from validator.probe.base import ProbeFailed, positive
+from validator.probe.base import ProbeFailed, finite, positive
 from validator.records.facts import AudioStream, MediaFacts, VideoStream
 
 # MediaInfo "Format" names -> FFmpeg codec descriptor names.
@@ -89,11 +89,7 @@ def _first(value: Any) -> str | None:
 
 
 def _float(value: Any) -> float | None:
-    text = _first(value)
-    try:
-        return float(text) if text is not None else None
-    except ValueError:
-        return None
+    return finite(_first(value))
 
 
 def _int(value: Any) -> int | None:
