@@ -122,7 +122,8 @@ def check_paths(settings: Settings, profile: Profile, stream: TextIO,
                                     jobs=jobs, exclude=settings.exclude,
                                     include_hidden=settings.include_hidden,
                                     cache_dir=settings.cache_dir, gitignore=settings.gitignore,
-                                    timeout=settings.timeout, executor=executor)
+                                    timeout=settings.timeout, executor=executor,
+                                    max_memory=settings.max_memory)
         for report in reports:
             summary.add(report)
             formatter.report(report)

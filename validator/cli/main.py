@@ -76,6 +76,8 @@ def main() -> None:
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
               help="Time limit for probing one file [default: 30].")
+@click.option("--max-memory", metavar="SIZE",
+              help="Memory bound of each probe process, e.g. 2G, 512M; 0 for none [default: 2G].")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching paths (repeatable).")
 @click.option("--hidden", "include_hidden", is_flag=True, help="Walk hidden files/folders too.")
 @click.option("--gitignore/--no-gitignore", default=None,

@@ -26,6 +26,10 @@ class ProbeFailed(Exception):
     """The backend read the file but could not make media of it; the message says why."""
 
 
+class OutOfMemory(ProbeFailed):
+    """The prober reached the memory bound of the process (see :mod:`validator.run.memory`)."""
+
+
 class Backend(Protocol):
     """A probe backend: turns one readable regular file into MediaFacts."""
 
@@ -96,6 +100,8 @@ def read_facts(path: str, backend: Backend) -> MediaFacts:
         return early
     try:
         return backend.read(path)
+    except (OutOfMemory, MemoryError) as exc:
+        return problem_facts(path, source, "crash", _out_of_memory(exc), _size(path))
     except ProbeFailed as exc:
         return problem_facts(path, source, "parse", str(exc), _size(path))
     except PermissionError:
@@ -108,6 +114,11 @@ def read_facts(path: str, backend: Backend) -> MediaFacts:
     except Exception as exc:   # a prober's own failure on this file: the file's finding
         return problem_facts(path, source, "parse", f"the prober failed on it ({_failure(exc)})",
                              _size(path))
+
+
+def _out_of_memory(exc: Exception) -> str:
+    detail = f" ({exc})" if isinstance(exc, OutOfMemory) and str(exc) else ""
+    return f"the prober ran out of memory on it{detail}"
 
 
 def _failure(exc: Exception) -> str:

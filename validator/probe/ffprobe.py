@@ -16,7 +16,14 @@ import re
 import shutil
 from typing import Any
 
-from validator.probe.base import LOCAL_PROTOCOLS, ProbeFailed, finite, local_url, positive
+from validator.probe.base import (
+    LOCAL_PROTOCOLS,
+    OutOfMemory,
+    ProbeFailed,
+    finite,
+    local_url,
+    positive,
+)
 from validator.records.facts import AudioStream, MediaFacts, VideoStream
 
 ENV_VAR = "MEDIA_PREFLIGHT_FFPROBE"
@@ -54,7 +61,9 @@ class FfprobeBackend:
             data = ffmpeg.probe(local_url(path), cmd=binary, v="error",
                                 protocol_whitelist=LOCAL_PROTOCOLS)
         except ffmpeg.Error as exc:
-            raise ProbeFailed(f"ffprobe cannot open it: {_last_line(exc.stderr)}") from exc
+            reason = _last_line(exc.stderr)
+            failure = OutOfMemory if _OUT_OF_MEMORY in reason else ProbeFailed
+            raise failure(f"ffprobe cannot open it: {reason}") from exc
         return _facts(path, data, self.version())
 
 
@@ -71,6 +80,7 @@ def _version(binary: str) -> str:
     return f"ffprobe {words[2]}" if len(words) > 2 else "ffprobe (unknown version)"
 
 
+_OUT_OF_MEMORY = "Cannot allocate memory"   # strerror(ENOMEM), as FFmpeg prints it
 _HEAP_ADDRESS = re.compile(r" @ 0x[0-9a-fA-F]+\]|\b0x[0-9a-fA-F]{6,}\b")
 
 

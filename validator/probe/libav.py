@@ -14,7 +14,13 @@ from fractions import Fraction
 from typing import Any
 
 from validator.probe import mp4
-from validator.probe.base import LOCAL_PROTOCOLS, ProbeFailed, local_url, positive
+from validator.probe.base import (
+    LOCAL_PROTOCOLS,
+    OutOfMemory,
+    ProbeFailed,
+    local_url,
+    positive,
+)
 from validator.records.facts import AudioStream, MediaFacts, VideoStream
 
 _ATTACHED_PIC = 0x0400  # AV_DISPOSITION_ATTACHED_PIC
@@ -46,6 +52,8 @@ class LibavBackend:
         try:
             container = av.open(local_url(path), mode="r", metadata_errors="replace",
                                 container_options={"protocol_whitelist": LOCAL_PROTOCOLS})
+        except av.error.MemoryError as exc:
+            raise OutOfMemory("FFmpeg could not allocate memory") from exc
         except av.error.FFmpegError as exc:
             _raise_os_error(path)
             raise ProbeFailed(f"FFmpeg cannot open it: {_reason(exc)}") from exc
