@@ -14,6 +14,7 @@ from validator.cli.settings import Settings
 from validator.output import get_formatter
 from validator.output.text import summary_lines
 from validator.profiles.profile import Profile, load_profile
+from validator.records.data import display_text
 from validator.records.findings import Summary
 from validator.run.discover import discover
 
@@ -157,7 +158,7 @@ def run_check(settings: Settings, stream: TextIO | None = None) -> int:
         progress.close()
     if summary.files == 0:
         print("media-preflight: error: no media files found in "
-              f"{', '.join(settings.paths)} (name a file to check it whatever its extension)",
-              file=sys.stderr)
+              f"{display_text(', '.join(settings.paths))} (name a file to check it whatever "
+              "its extension)", file=sys.stderr)
         return 2
     return summary.exit_status

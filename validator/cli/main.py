@@ -41,8 +41,15 @@ def _stderr_handler(logger: logging.Logger) -> None:
     logger.propagate = False
 
 
+def _say(message: str) -> None:
+    """One line on stderr, its control characters escaped (a name can hold any)."""
+    from validator.records.data import display_text
+
+    click.echo(display_text(message), err=True)
+
+
 def _fail(message: str) -> None:
-    click.echo(f"media-preflight: error: {message}", err=True)
+    _say(f"media-preflight: error: {message}")
     sys.exit(USAGE_ERROR)
 
 
@@ -182,11 +189,13 @@ def fix_command(input_path: str, output: str | None, profile: str | None, dry_ru
     except (FixError, ProfileError) as exc:
         _fail(str(exc))
     except FfmpegFailed as exc:
-        click.echo(f"media-preflight: {exc}", err=True)
+        _say(f"media-preflight: {exc}")
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("media-preflight: interrupted", err=True)
         sys.exit(130)
+    from validator.records.data import display_text
+
     for line in result_lines(result):
-        click.echo(line)
+        click.echo(display_text(line))
     sys.exit(exit_status(result))

@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
-from validator.records.data import keep_json, to_json
+from validator.records.data import display_text, keep_json, to_json
 from validator.records.findings import Report
 
 _SCHEMA = """
@@ -184,4 +184,4 @@ class ResultCache:
 
 
 def _warn(message: str) -> None:
-    print(f"media-preflight: warning: {message}", file=sys.stderr)
+    print(f"media-preflight: warning: {display_text(message)}", file=sys.stderr)
