@@ -7,7 +7,10 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import REPO, fixture_path
 from validator import validate_many
@@ -37,11 +40,35 @@ def deep_tree(root: Path, levels: int, files_at: set[int]) -> None:
         os.close(fd)
 
 
-def test_a_tree_deeper_than_path_max_is_reported_not_cut_short(tmp_path: Path) -> None:
+def remove_deep_tree(root: Path) -> None:
+    """Remove a tree made by :func:`deep_tree` from the bottom up (shutil.rmtree recurses, and
+    would exceed Python's recursion limit)."""
+    fds = [os.open(root, os.O_RDONLY | os.O_DIRECTORY)]
+    while "d" in os.listdir(fds[-1]):
+        fds.append(os.open("d", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fds[-1]))
+    while fds:
+        fd = fds.pop()
+        for name in os.listdir(fd):
+            if name == "d":
+                os.rmdir(name, dir_fd=fd)
+            else:
+                os.unlink(name, dir_fd=fd)
+        os.close(fd)
+
+
+@pytest.fixture
+def deep_root(tmp_path: Path) -> Iterator[Path]:
+    root = tmp_path / "deep"
+    root.mkdir()
+    yield root
+    remove_deep_tree(root)
+
+
+def test_a_tree_deeper_than_path_max_is_reported_not_cut_short(deep_root: Path) -> None:
     levels = PATH_MAX // 2 + 50
-    deep_tree(tmp_path, levels, {0, 10, levels - 10, levels})
+    deep_tree(deep_root, levels, {0, 10, levels - 10, levels})
     done = subprocess.run([sys.executable, "-m", "validator", "check", "--format", "json",
-                           "--no-cache", str(tmp_path)], capture_output=True, text=True,
+                           "--no-cache", str(deep_root)], capture_output=True, text=True,
                           cwd=REPO, timeout=300)
     assert "Traceback" not in done.stderr
     results = json.loads(done.stdout)["results"]
