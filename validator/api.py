@@ -93,14 +93,17 @@ def validate_many(paths: Iterable[str | os.PathLike[str]],
     the result cache.
     """
     _check_probe(probe)
-    set_max_memory(max_memory)
     resolved = resolve_profile(profile)
     items = discover((os.fspath(p) for p in paths), tuple(exclude), include_hidden, gitignore)
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     scheduler = Scheduler(resolved, probe, workers, timeout,
                           cache=_open_cache(cache_dir, resolved, probe, max_memory),
                           executor=executor)
-    yield from schedule(items, scheduler, window=max(2, workers * 4) * BATCH_SIZE)
+    previous = set_max_memory(max_memory)
+    try:
+        yield from schedule(items, scheduler, window=max(2, workers * 4) * BATCH_SIZE)
+    finally:
+        set_max_memory(previous)
 
 
 def _open_cache(cache_dir: str | os.PathLike[str] | None, profile: Profile,

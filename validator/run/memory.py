@@ -36,15 +36,17 @@ def parse_size(text: str) -> int | None:
     return size
 
 
-def set_max_memory(limit: int | None = DEFAULT_MAX_MEMORY) -> None:
-    """The bound for the probe processes forked from now on (None: no bound). The worker
-    forked at start-up, bound by the default, is not used for another bound."""
+def set_max_memory(limit: int | None = DEFAULT_MAX_MEMORY) -> int | None:
+    """Set the bound for the probe processes forked from now on (None: no bound); return the
+    one it replaces. The worker forked at start-up, bound by the default, is not used for
+    another bound."""
     global _max_memory
-    _max_memory = limit
+    previous, _max_memory = _max_memory, limit
     if limit != DEFAULT_MAX_MEMORY:
         from validator.run import prefork
 
         prefork.discard()
+    return previous
 
 
 def limit_memory() -> None:
