@@ -91,7 +91,8 @@ def test_sizes(given: str, expected: int | None) -> None:
     assert parse_size(given) == expected
 
 
-@pytest.mark.parametrize("given", ["lots", "10M", "-1G"])
+@pytest.mark.parametrize("given", ["lots", "10M", "-1G", "9" * 400, "99999999999T", "nan",
+                                   "1e9999"])
 def test_a_bad_bound_is_a_usage_error(tmp_path: Path, given: str) -> None:
     done = subprocess.run([sys.executable, "-m", "validator", "check", "--max-memory", given,
                            str(tmp_path)], capture_output=True, text=True, cwd=REPO,

@@ -15,6 +15,7 @@ import re
 
 DEFAULT_MAX_MEMORY = 2 << 30
 MIN_MAX_MEMORY = 256 << 20
+MAX_MAX_MEMORY = 1 << 60
 _UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?", re.IGNORECASE)
 
@@ -27,7 +28,11 @@ def parse_size(text: str) -> int | None:
     if found is None:
         raise ValueError(f"--max-memory: {text!r} is not a size (write e.g. 2G, 512M, or 0 "
                          "for no bound)")
-    size = int(float(found.group(1)) * _UNITS[found.group(2).lower()])
+    number = float(found.group(1)) * _UNITS[found.group(2).lower()]
+    if number >= MAX_MAX_MEMORY:
+        raise ValueError(f"--max-memory: {text} is more than any machine has (use 0 for no "
+                         "bound)")
+    size = int(number)
     if size == 0:
         return None
     if size < MIN_MAX_MEMORY:
