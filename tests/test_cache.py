@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import FIXTURES, REPO, fixture_path
 
-CACHE_FILE = "results-v2.sqlite3"
+CACHE_FILE = "results-v3.sqlite3"
 
 
 def check(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:

@@ -19,6 +19,7 @@ from validator.profiles.profile import DEFAULT_PROFILE, Profile, load_profile
 from validator.records.findings import Report
 from validator.run.cache import ResultCache, code_identity, context_digest
 from validator.run.discover import discover
+from validator.run.memory import DEFAULT_MAX_MEMORY, set_max_memory
 from validator.run.schedule import BATCH_SIZE, DEFAULT_TIMEOUT, Scheduler, schedule
 
 if TYPE_CHECKING:
@@ -80,31 +81,38 @@ def validate_many(paths: Iterable[str | os.PathLike[str]],
                   jobs: int | None = None, exclude: Iterable[str] = (),
                   include_hidden: bool = False, executor: Executor | None = None,
                   cache_dir: str | os.PathLike[str] | None = None,
-                  gitignore: bool = False, timeout: float = DEFAULT_TIMEOUT) -> Iterator[Report]:
+                  gitignore: bool = False, timeout: float = DEFAULT_TIMEOUT,
+                  max_memory: int | None = DEFAULT_MAX_MEMORY) -> Iterator[Report]:
     """Check files and folders (walked for media), yielding Reports in input order as they finish.
 
     ``jobs`` worker processes (default: the CPU count), or any ``executor``
     (e.g. a Dask client's). Work goes out in batches of paths with a bounded
     number in flight, so memory stays flat however many files there are; each
-    file's probe is limited to ``timeout`` seconds. With ``cache_dir``,
-    unchanged files are answered from the result cache.
+    file's probe is limited to ``timeout`` seconds and ``max_memory`` bytes
+    (None: no bound). With ``cache_dir``, unchanged files are answered from
+    the result cache.
     """
     _check_probe(probe)
     resolved = resolve_profile(profile)
     items = discover((os.fspath(p) for p in paths), tuple(exclude), include_hidden, gitignore)
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     scheduler = Scheduler(resolved, probe, workers, timeout,
-                          cache=_open_cache(cache_dir, resolved, probe), executor=executor)
-    yield from schedule(items, scheduler, window=max(2, workers * 4) * BATCH_SIZE)
+                          cache=_open_cache(cache_dir, resolved, probe, max_memory),
+                          executor=executor)
+    previous = set_max_memory(max_memory)
+    try:
+        yield from schedule(items, scheduler, window=max(2, workers * 4) * BATCH_SIZE)
+    finally:
+        set_max_memory(previous)
 
 
 def _open_cache(cache_dir: str | os.PathLike[str] | None, profile: Profile,
-                probe: str) -> ResultCache | None:
+                probe: str, max_memory: int | None = DEFAULT_MAX_MEMORY) -> ResultCache | None:
     if cache_dir is None:
         return None
     from validator._version import __version__
     from validator.probe import fingerprint
 
     context = context_digest(__version__, code_identity(), profile.digest, probe,
-                             fingerprint(probe))
+                             fingerprint(probe), f"max_memory={max_memory}")
     return ResultCache(Path(cache_dir), context)

@@ -5,7 +5,9 @@ when a rule doubts that reading (a value near its limit, a value missing, a
 known FFmpeg-version quirk) is a second opinion asked: ``ffprobe``, the API's
 own prober, whose reading then decides; or, without ffprobe, MediaInfo, and
 where the two sit on different sides of a limit the file gets a warning that
-says so. A verdict is never silently taken from an uncertain reading.
+says so. A verdict is never silently taken from an uncertain reading. A second
+opinion that blows up (a hang, a crash, the memory bound) settles nothing: the
+first reading stands, with its doubts.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from validator.records.redact import is_url
 from validator.rules import Doubt
 
 AUTO = "auto"
+_BLOWN_UP = ("timeout", "crash")
 _LABELS = {"libav": "FFmpeg (in-process)", "mediainfo": "MediaInfo", "ffprobe": "ffprobe"}
 
 
@@ -99,7 +102,7 @@ def _auto(path: str, profile: Profile, probes: Probes) -> Report:
         return _report(facts, evaluate(profile, facts))
     if probes.available("ffprobe"):
         truth = probes.read(path, "ffprobe")
-        if truth.problem_kind != "io":
+        if truth.problem_kind not in ("io", *_BLOWN_UP):
             others = found or [releases.Reading(_in_process(facts), facts)]
             return _report(truth, evaluate(profile, truth)
                            + _against_reference(profile, truth, others))
@@ -119,6 +122,8 @@ def _without_reference(facts: MediaFacts, profile: Profile, probes: Probes, prim
     if primary != "libav":
         return _report(facts, findings + _unresolved(in_doubt, facts, findings))
     other = probes.read(facts.path, "mediainfo")
+    if _blew_up(other, facts):
+        return _report(facts, findings + _unresolved(in_doubt, facts, findings))
     settled = [(a, d) for a, d in in_doubt if not d.ffprobe_only]
     open_doubts = [(a, d) for a, d in in_doubt if d.ffprobe_only]
     return _report(facts, findings + _disagreements(settled, facts, other)
@@ -145,6 +150,15 @@ def _against_reference(profile: Profile, reference: MediaFacts,
         if others:
             warnings.append(releases.reference_differs(active, reference, others))
     return warnings
+
+
+def _blew_up(other: MediaFacts, first: MediaFacts) -> bool:
+    """Whether a second opinion failed (it hung, crashed or ran out of memory, or lost every
+    stream the first reading found), so that it neither confirms nor overturns the first."""
+    if other.problem_kind in _BLOWN_UP:
+        return True
+    found_streams = bool(first.video or first.audio)
+    return other.readable and found_streams and not (other.video or other.audio)
 
 
 def _disagreements(in_doubt: list[tuple[ActiveRule, Doubt]], facts: MediaFacts,

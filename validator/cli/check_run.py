@@ -15,6 +15,7 @@ from validator.output import Formatter, get_formatter
 from validator.output.fanout import FanOut
 from validator.output.text import summary_lines
 from validator.profiles.profile import Profile, load_profile
+from validator.records.data import display_text
 from validator.records.findings import Report, Summary
 from validator.run.discover import discover
 
@@ -155,7 +156,8 @@ def check_reports(settings: Settings, profile: Profile,
                          jobs=jobs, exclude=settings.exclude,
                          include_hidden=settings.include_hidden,
                          cache_dir=settings.cache_dir, gitignore=settings.gitignore,
-                         timeout=settings.timeout, executor=executor)
+                         timeout=settings.timeout, executor=executor,
+                         max_memory=settings.max_memory)
 
 
 def run_check(settings: Settings, stream: TextIO | None = None) -> int:
@@ -182,7 +184,7 @@ def run_check(settings: Settings, stream: TextIO | None = None) -> int:
         progress.close()
     if summary.files == 0:
         print("media-preflight: error: no media files found in "
-              f"{', '.join(settings.paths)} (name a file to check it whatever its extension)",
-              file=sys.stderr)
+              f"{display_text(', '.join(settings.paths))} (name a file to check it whatever "
+              "its extension)", file=sys.stderr)
         return 2
     return summary.exit_status

@@ -54,8 +54,15 @@ def _use_reference_ffprobe(context: click.Context, parameter: click.Parameter,
     os.environ["MEDIA_PREFLIGHT_FFPROBE"] = os.path.abspath(value)
 
 
+def _say(message: str) -> None:
+    """One line on stderr, its control characters escaped (a name can hold any)."""
+    from validator.records.data import display_text
+
+    click.echo(display_text(message), err=True)
+
+
 def _fail(message: str) -> None:
-    click.echo(f"media-preflight: error: {message}", err=True)
+    _say(f"media-preflight: error: {message}")
     sys.exit(USAGE_ERROR)
 
 
@@ -92,6 +99,8 @@ def main() -> None:
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
               help="Time limit for probing one file [default: 30].")
+@click.option("--max-memory", metavar="SIZE",
+              help="Memory bound of each probe process, e.g. 2G, 512M; 0 for none [default: 2G].")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching paths (repeatable).")
 @click.option("--hidden", "include_hidden", is_flag=True, help="Walk hidden files/folders too.")
 @click.option("--gitignore/--no-gitignore", default=None,
@@ -212,11 +221,13 @@ def fix_command(input_path: str, output: str | None, profile: str | None, dry_ru
     except (FixError, ProfileError) as exc:
         _fail(str(exc))
     except FfmpegFailed as exc:
-        click.echo(f"media-preflight: {exc}", err=True)
+        _say(f"media-preflight: {exc}")
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("media-preflight: interrupted", err=True)
         sys.exit(130)
+    from validator.records.data import display_text
+
     for line in result_lines(result):
-        click.echo(line)
+        click.echo(display_text(line))
     sys.exit(exit_status(result))

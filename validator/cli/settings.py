@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 from validator.profiles.profile import DEFAULT_PROFILE, ProfileError
 from validator.profiles.snapshots import validated
 from validator.records.data import to_data
+from validator.run.memory import DEFAULT_MAX_MEMORY, parse_size
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -51,6 +52,7 @@ class Settings:
     cache_dir: Path | None = None
     snapshot_dir: Path | None = None
     timeout: float = 30.0
+    max_memory: int | None = DEFAULT_MAX_MEMORY
     pairs: tuple[tuple[str, str], ...] = ()
     rule_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     overrides_source: str = "pyproject.toml"
@@ -128,10 +130,15 @@ def build_settings(paths: tuple[str, ...], cwd: Path, **flags: Any) -> Settings:
         cache_dir=None if flags.get("no_cache") else snapshot_dir,
         snapshot_dir=snapshot_dir,
         timeout=flags.get("timeout") or 30.0,
+        max_memory=_max_memory(flags.get("max_memory")),
         pairs=pairs,
         rule_overrides=table.rules,
         overrides_source=str(pyproject) if pyproject else "pyproject.toml",
     )
+
+
+def _max_memory(given: str | None) -> int | None:
+    return DEFAULT_MAX_MEMORY if given is None else parse_size(given)
 
 
 def _pairs(paths: tuple[str, ...], audio: str | None,

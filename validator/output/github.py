@@ -16,6 +16,7 @@ from validator.output.base import Formatter
 from validator.output.locations import display_path, printable
 from validator.output.summary import Examples, markdown_summary
 from validator.output.text import summary_lines
+from validator.records.data import display_text
 from validator.records.findings import Finding, Report, Summary
 from validator.records.redact import is_url
 
@@ -23,8 +24,10 @@ TITLE = "media-preflight"
 
 
 def escape_data(text: str) -> str:
-    """A command's message: ``%``, CR and LF percent-encoded."""
-    return printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A command's message: ``%``, CR and LF percent-encoded, other control characters
+    escaped (see :func:`~validator.records.data.display_text`)."""
+    encoded = printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return display_text(encoded)
 
 
 def escape_property(text: str) -> str:
@@ -64,7 +67,7 @@ class GithubFormatter(Formatter):
     def end(self, summary: Summary) -> None:
         lines = summary_lines(summary)
         for line in lines:
-            self.stream.write(line + "\n")
+            self.stream.write(display_text(line) + "\n")
         self.stream.write(command("notice", "\n".join(lines), title=f"{TITLE} summary") + "\n")
         self.stream.flush()
         target = os.environ.get("GITHUB_STEP_SUMMARY")

@@ -15,6 +15,7 @@ from pathlib import PurePath
 from validator.records.redact import is_url
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_BYTE_ESCAPE = re.compile(r"\\x([89a-fA-F][0-9a-fA-F])")
 
 
 def relative_path(path: str, cwd: str | None = None) -> str | None:
@@ -37,6 +38,16 @@ def display_path(path: str, cwd: str | None = None) -> str:
         return path
     relative = relative_path(path, cwd)
     return relative if relative is not None else PurePath(os.path.abspath(path)).as_posix()
+
+
+def original_name(path: str) -> str:
+    """A report's path with its ``\\xNN`` escapes of undecodable bytes (``\\x80`` to
+    ``\\xff``, see :func:`validator.records.data.printable_text`) turned back into those
+    bytes (as lone surrogates, so ``os.fsencode`` gives the name's own bytes). A name that
+    holds such an escape as text is taken for the bytes too."""
+    if "\\x" not in path or is_url(path):
+        return path
+    return _BYTE_ESCAPE.sub(lambda found: chr(0xDC00 + int(found.group(1), 16)), path)
 
 
 def printable(text: str) -> str:

@@ -4,7 +4,8 @@ Media files have no lines, so results carry no ``region`` (the alert is about
 the whole file) and their own ``partialFingerprints``: a hash of the rule id
 and the file's relative path, stable from run to run. Artifact URIs are
 relative to the current directory when the file is inside it (resolved
-against ``%SRCROOT%``), otherwise ``file:`` URIs; both are percent-encoded.
+against ``%SRCROOT%``), otherwise ``file:`` URIs; both are percent-encoded, a
+name's undecodable bytes as those bytes.
 Code scanning rejects any other URI scheme, so a checked URL is located at a
 repository-relative path made of its host and path (``url/cdn.example.com/a.mp4``)
 and named in full (redacted) in the message and the result's ``url`` property.
@@ -27,7 +28,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from validator._version import __version__
 from validator.output.base import Formatter
-from validator.output.locations import display_path, printable, relative_path
+from validator.output.locations import display_path, original_name, printable, relative_path
 from validator.records.codes import API_CODES
 from validator.records.findings import Finding, Report, Summary
 from validator.records.redact import is_url
@@ -64,6 +65,7 @@ def artifact_location(path: str, cwd: str | None = None) -> dict[str, str]:
     """A percent-encoded URI: relative to %SRCROOT% inside the current directory, else file:."""
     if is_url(path):
         return {"uri": url_path(path)}
+    path = original_name(path)
     relative = relative_path(path, cwd)
     if relative is not None:
         return {"uri": quote(os.fsencode(relative), safe="/"), "uriBaseId": SRCROOT}

@@ -1,9 +1,14 @@
-"""The human format: one line per file, then a summary grouped by API code."""
+"""The human format: one line per file, then a summary grouped by API code.
+
+Every line is shown with its control characters escaped, so a file name cannot
+forge a line or send the terminal an escape sequence.
+"""
 
 from __future__ import annotations
 
 from validator.output.base import Formatter
 from validator.records.codes import SUMMARY_PHRASES
+from validator.records.data import display_text
 from validator.records.findings import Finding, Report, Summary
 
 _MARKS = {"pass": "✓", "fail": "✗", "warn": "!"}
@@ -39,6 +44,7 @@ class TextFormatter(Formatter):
     """Marks and reasons per file; colour only when asked (on a terminal)."""
 
     def _emit(self, text: str, status: str | None = None) -> None:
+        text = display_text(text)
         if self.color and status is not None:
             import click
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import stat
 from typing import Protocol
@@ -12,8 +13,21 @@ LFS_POINTER_PREFIX = b"version https://git-lfs"
 _LFS_POINTER_MAX_BYTES = 1024
 
 
+LOCAL_PROTOCOLS = "file"
+
+
+def local_url(path: str) -> str:
+    """An absolute ``file:`` URL for a local path, so FFmpeg takes no name for a protocol
+    (``http:x.mp4``, ``subfile,,...:clip.mp4``) or an option."""
+    return "file:" + os.path.abspath(path)
+
+
 class ProbeFailed(Exception):
     """The backend read the file but could not make media of it; the message says why."""
+
+
+class OutOfMemory(ProbeFailed):
+    """The prober reached the memory bound of the process (see :mod:`validator.run.memory`)."""
 
 
 class Backend(Protocol):
@@ -86,6 +100,8 @@ def read_facts(path: str, backend: Backend) -> MediaFacts:
         return early
     try:
         return backend.read(path)
+    except (OutOfMemory, MemoryError) as exc:
+        return problem_facts(path, source, "crash", _out_of_memory(exc), _size(path))
     except ProbeFailed as exc:
         return problem_facts(path, source, "parse", str(exc), _size(path))
     except PermissionError:
@@ -95,6 +111,19 @@ def read_facts(path: str, backend: Backend) -> MediaFacts:
     except OSError as exc:
         return problem_facts(path, source, "io", f"cannot read: {exc.strerror or exc}",
                              _size(path))
+    except Exception as exc:   # a prober's own failure on this file: the file's finding
+        return problem_facts(path, source, "parse", f"the prober failed on it ({_failure(exc)})",
+                             _size(path))
+
+
+def _out_of_memory(exc: Exception) -> str:
+    detail = f" ({exc})" if isinstance(exc, OutOfMemory) and str(exc) else ""
+    return f"the prober ran out of memory on it{detail}"
+
+
+def _failure(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _size(path: str) -> int | None:
@@ -105,7 +134,18 @@ def _size(path: str) -> int | None:
 
 
 def positive(value: float | None) -> float | None:
-    """A rate or duration, with zero, negative and NaN readings turned into 'unknown'."""
-    if value is None or not value > 0:
+    """A rate or duration, with zero, negative, infinite and NaN readings turned into
+    'unknown'."""
+    if value is None or not value > 0 or not math.isfinite(value):
         return None
     return float(value)
+
+
+def finite(value: object) -> float | None:
+    """A prober's number (a number or its text) as a finite float, else None: ``"inf"``,
+    ``"nan"``, ``"N/A"`` and ``"1e999"`` are 'unknown', not a value to compute with."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None

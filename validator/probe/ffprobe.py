@@ -12,10 +12,18 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 from typing import Any
 
-from validator.probe.base import ProbeFailed, positive
+from validator.probe.base import (
+    LOCAL_PROTOCOLS,
+    OutOfMemory,
+    ProbeFailed,
+    finite,
+    local_url,
+    positive,
+)
 from validator.records.facts import AudioStream, MediaFacts, VideoStream
 
 ENV_VAR = "MEDIA_PREFLIGHT_FFPROBE"
@@ -50,12 +58,15 @@ class FfprobeBackend:
         if binary is None:
             raise ProbeFailed(self.unavailable() or "no ffprobe")
         try:
-            data = ffmpeg.probe(_as_input(path), cmd=binary, v="error")
+            data = ffmpeg.probe(local_url(path), cmd=binary, v="error",
+                                protocol_whitelist=LOCAL_PROTOCOLS)
         except ffmpeg.Error as exc:
-            raise ProbeFailed(f"ffprobe cannot open it: {_last_line(exc.stderr)}") from exc
+            reason = _last_line(exc.stderr)
+            failure = OutOfMemory if _OUT_OF_MEMORY in reason else ProbeFailed
+            raise failure(f"ffprobe cannot open it: {reason}") from exc
         facts = _facts(path, data, self.version())
         if facts.duration_s is None and facts.readable:
-            start = _float(data.get("format", {}).get("start_time")) or 0.0
+            start = finite(data.get("format", {}).get("start_time")) or 0.0
             facts = facts._replace(content_span_s=_content_span(binary, path, start))
         return facts
 
@@ -68,22 +79,18 @@ def _content_span(binary: str, path: str, start: float) -> float | None:
     try:
         out = subprocess.run(
             [binary, "-v", "error", "-read_intervals", "999999999%", "-show_entries",
-             "packet=pts_time,duration_time", "-of", "csv=p=0", _as_input(path)],
+             "packet=pts_time,duration_time", "-of", "csv=p=0",
+             "-protocol_whitelist", LOCAL_PROTOCOLS, local_url(path)],
             capture_output=True, text=True, timeout=60, check=False).stdout
     except (OSError, subprocess.SubprocessError):
         return None
     ends = []
     for line in out.splitlines():
         pts, duration = [*line.split(","), "", ""][:2]
-        end = _float(pts)
+        end = finite(pts)
         if end is not None:
-            ends.append(end + (_float(duration) or 0.0))
+            ends.append(end + (finite(duration) or 0.0))
     return positive(max(ends) - start) if ends else None
-
-
-def _as_input(path: str) -> str:
-    """An absolute ``file:`` URL, so no name is taken for an option or a protocol."""
-    return "file:" + os.path.abspath(path)
 
 
 @functools.lru_cache(maxsize=4)
@@ -99,64 +106,64 @@ def _version(binary: str) -> str:
     return f"ffprobe {words[2]}" if len(words) > 2 else "ffprobe (unknown version)"
 
 
+_OUT_OF_MEMORY = "Cannot allocate memory"   # strerror(ENOMEM), as FFmpeg prints it
+_HEAP_ADDRESS = re.compile(r" @ 0x[0-9a-fA-F]+\]|\b0x[0-9a-fA-F]{6,}\b")
+
+
 def _last_line(stderr: bytes | None) -> str:
+    """ffprobe's last error line, without its heap addresses (``[asf @ 0x55d…]``), which
+    differ from run to run."""
     lines = [line.strip() for line in (stderr or b"").decode("utf-8", "replace").splitlines()]
     lines = [line for line in lines if line]
-    return lines[-1].split(": ", 1)[-1] if lines else "unknown error"
+    last = lines[-1].split(": ", 1)[-1] if lines else "unknown error"
+    return _HEAP_ADDRESS.sub(lambda m: "]" if m.group().endswith("]") else "0x…", last)
 
 
-def _rate(text: str | None) -> float | None:
-    if not text or "/" not in text:
+def _rate(text: Any) -> float | None:
+    if not isinstance(text, str) or "/" not in text:
         return None
     numerator, _, denominator = text.partition("/")
     try:
         if int(denominator) == 0:
             return None
         return positive(int(numerator) / int(denominator))   # int / int rounds correctly
-    except ValueError:
-        return None
-
-
-def _float(value: Any) -> float | None:
-    try:
-        return float(value) if value is not None else None
-    except (TypeError, ValueError):
+    except (ValueError, OverflowError):
         return None
 
 
 def _int(value: Any) -> int | None:
-    number = _float(value)
+    number = finite(value)
     return int(number) if number is not None else None
 
 
 def _rotation(stream: dict[str, Any]) -> float | None:
     for side_data in stream.get("side_data_list", []):
         if "rotation" in side_data:
-            return _float(side_data["rotation"])
-    return _float(stream.get("tags", {}).get("rotate"))
+            return finite(side_data["rotation"])
+    return finite(stream.get("tags", {}).get("rotate"))
 
 
 def _video(stream: dict[str, Any]) -> VideoStream:
     return VideoStream(
-        index=int(stream.get("index", 0)),
+        index=_int(stream.get("index")) or 0,
         codec=stream.get("codec_name") or None,
         avg_fps=_rate(stream.get("avg_frame_rate")),
         declared_fps=_rate(stream.get("r_frame_rate")),
         width=_int(stream.get("width")) or None,
         height=_int(stream.get("height")) or None,
         rotation=_rotation(stream),
-        duration_s=positive(_float(stream.get("duration"))),
+        duration_s=positive(finite(stream.get("duration"))),
         cover_art=bool(stream.get("disposition", {}).get("attached_pic")),
     )
 
 
 def _audio(stream: dict[str, Any]) -> AudioStream:
     return AudioStream(
-        index=int(stream.get("index", 0)),
+        index=_int(stream.get("index")) or 0,
         codec=stream.get("codec_name") or None,
         channels=_int(stream.get("channels")) or None,
         sample_rate=_int(stream.get("sample_rate")) or None,
-        duration_s=positive(_float(stream.get("duration"))),
+        duration_s=positive(finite(stream.get("duration"))),
     )
 
 
@@ -169,7 +176,7 @@ def _facts(path: str, data: dict[str, Any], source: str) -> MediaFacts:
         source=source,
         size_bytes=_int(fmt.get("size")),
         container=fmt.get("format_name"),
-        duration_s=positive(_float(fmt.get("duration"))),
+        duration_s=positive(finite(fmt.get("duration"))),
         video=tuple(_video(s) for s in streams if s.get("codec_type") == "video"),
         audio=tuple(_audio(s) for s in streams if s.get("codec_type") == "audio"),
         other_streams=sum(kind not in ("video", "audio") for kind in kinds),

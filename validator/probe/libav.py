@@ -14,7 +14,13 @@ from fractions import Fraction
 from typing import Any
 
 from validator.probe import mp4, packets
-from validator.probe.base import ProbeFailed, positive
+from validator.probe.base import (
+    LOCAL_PROTOCOLS,
+    OutOfMemory,
+    ProbeFailed,
+    local_url,
+    positive,
+)
 from validator.records.facts import AudioStream, MediaFacts, VideoStream
 
 _ATTACHED_PIC = 0x0400  # AV_DISPOSITION_ATTACHED_PIC
@@ -44,10 +50,12 @@ class LibavBackend:
         import av
 
         try:
-            container = av.open(path, mode="r")
+            container = av.open(local_url(path), mode="r", metadata_errors="replace",
+                                container_options={"protocol_whitelist": LOCAL_PROTOCOLS})
+        except av.error.MemoryError as exc:
+            raise OutOfMemory("FFmpeg could not allocate memory") from exc
         except av.error.FFmpegError as exc:
-            if isinstance(exc, OSError) and exc.errno in _OS_ERRNOS:
-                raise OSError(exc.errno, exc.strerror) from exc
+            _raise_os_error(path)
             raise ProbeFailed(f"FFmpeg cannot open it: {_reason(exc)}") from exc
         with container:
             return _facts(path, container, self.version())
@@ -61,7 +69,7 @@ class LibavBackend:
         import av
 
         try:
-            container = av.open(stream, mode="r")
+            container = av.open(stream, mode="r", metadata_errors="replace")
         except av.error.FFmpegError as exc:
             raise ProbeFailed(f"FFmpeg cannot open it: {_reason(exc)}") from exc
         with container:
@@ -69,18 +77,21 @@ class LibavBackend:
                           boxes=lambda: mp4.stream_boxes(stream))
 
 
+_AVERROR_EPERM = 1   # what a demuxer returns as "error -1": not a permission
+
+
 def _reason(exc: Exception) -> str:
+    if getattr(exc, "errno", None) == _AVERROR_EPERM:
+        return "its demuxer failed (error -1)"
     text = getattr(exc, "strerror", None) or str(exc)
     return text.rstrip(".")
 
 
-def _os_errnos() -> frozenset[int]:
-    import errno
-
-    return frozenset({errno.EACCES, errno.EPERM, errno.ENOENT, errno.EISDIR, errno.ELOOP})
-
-
-_OS_ERRNOS = _os_errnos()
+def _raise_os_error(path: str) -> None:
+    """Raise the OSError that opening ``path`` gives, if any: FFmpeg's own errno is no
+    evidence (demuxers return AVERROR(EPERM), -1, for a corrupt ASF)."""
+    with open(path, "rb"):
+        pass
 
 
 def _facts(path: str, container: Any, source: str,

@@ -8,10 +8,11 @@ FFmpeg sit on different sides of a limit, the verdict is flagged as uncertain.
 from __future__ import annotations
 
 import functools
+import os
 from typing import Any, Literal
 
 from validator.probe import mp4
-from validator.probe.base import ProbeFailed, positive
+from validator.probe.base import ProbeFailed, finite, positive
 from validator.records.facts import AudioStream, MediaFacts, VideoStream
 
 # MediaInfo "Format" names -> FFmpeg codec descriptor names.
@@ -53,7 +54,7 @@ class MediaInfoBackend:
         from pymediainfo import MediaInfo
 
         try:
-            info = MediaInfo.parse(path)
+            info = MediaInfo.parse(os.path.abspath(path))
         except (RuntimeError, ValueError) as exc:
             raise ProbeFailed(f"MediaInfo cannot parse it: {exc}") from exc
         general = info.general_tracks[0] if info.general_tracks else None
@@ -88,11 +89,7 @@ def _first(value: Any) -> str | None:
 
 
 def _float(value: Any) -> float | None:
-    text = _first(value)
-    try:
-        return float(text) if text is not None else None
-    except ValueError:
-        return None
+    return finite(_first(value))
 
 
 def _int(value: Any) -> int | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import OrderedDict
 from dataclasses import fields, is_dataclass
 from functools import cache
@@ -24,6 +25,21 @@ def printable_text(text: str) -> str:
         return text
     except UnicodeEncodeError:
         return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def display_text(text: str) -> str:
+    """Text safe to show a person, a terminal or a log parser: :func:`printable_text`, with
+    control characters (a newline that forges a line or a workflow command, an escape
+    sequence, a bidi override) as ``\\xNN``/``\\uNNNN``."""
+    return _CONTROL.sub(_escape, printable_text(text))
 
 
 @cache

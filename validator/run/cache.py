@@ -2,10 +2,13 @@
 
 One SQLite file (WAL mode: two runs at once are safe) under the user cache
 directory. An entry is keyed by the resolved path and checked against the
-file's size, mtime_ns and inode; the run's *context* (tool version, profile
-content, probe choice and the installed backends) is part of the key, so a
-new profile or a new FFmpeg never reuses an old verdict. A corrupt or foreign
-cache file is moved aside and rebuilt; an entry that does not parse is a miss.
+file's size, mtime_ns, ctime_ns and inode (a file edited in place with its
+size and mtime put back still has a new ctime); the run's *context* (tool
+version, profile content, probe choice and the installed backends) is part of
+the key, so a new profile or a new FFmpeg never reuses an old verdict. A
+corrupt or foreign cache file is moved aside (to one ``.corrupt`` file) and
+rebuilt; a cache that cannot be written (a full disk, a lock) is left as it
+is and the run goes on without it; an entry that does not parse is a miss.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
-from validator.records.data import keep_json, to_json
+from validator.records.data import display_text, keep_json, to_json
 from validator.records.findings import Report
 
 _SCHEMA = """
@@ -29,12 +32,14 @@ CREATE TABLE IF NOT EXISTS results (
     path BLOB NOT NULL,
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
+    ctime_ns INTEGER NOT NULL,
     inode INTEGER NOT NULL,
     report TEXT NOT NULL,
     PRIMARY KEY (context, path)
 )
 """
-_FILE_NAME = "results-v2.sqlite3"
+_FILE_NAME = "results-v3.sqlite3"
+_CORRUPTION = frozenset({11, 26})   # SQLITE_CORRUPT, SQLITE_NOTADB
 _FLUSH_EVERY = 256
 
 
@@ -44,6 +49,7 @@ class FileKey(NamedTuple):
     path: bytes
     size: int
     mtime_ns: int
+    ctime_ns: int
     inode: int
 
 
@@ -69,7 +75,7 @@ def file_key(path: str) -> FileKey | None:
         return None
     if not stat.S_ISREG(st.st_mode) or not os.access(path, os.R_OK):
         return None
-    return FileKey(os.fsencode(resolved), st.st_size, st.st_mtime_ns, st.st_ino)
+    return FileKey(os.fsencode(resolved), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -99,15 +105,18 @@ class ResultCache:
     def __init__(self, directory: Path, context: str) -> None:
         self.context = context
         self.file = directory / _FILE_NAME
-        self._pending: list[tuple[str, bytes, int, int, int, str]] = []
+        self._pending: list[tuple[str, bytes, int, int, int, int, str]] = []
         self._db: sqlite3.Connection | None = self._open(directory)
 
     def _open(self, directory: Path) -> sqlite3.Connection | None:
         try:
             directory.mkdir(parents=True, exist_ok=True)
             return self._connect()
-        except sqlite3.DatabaseError:
-            return self._rebuild()
+        except sqlite3.DatabaseError as exc:
+            if _corrupt(exc):
+                return self._rebuild()
+            _warn(f"result cache not used this run: {self.file}: {exc}")
+            return None
         except OSError as exc:
             _warn(f"result cache disabled: {directory}: {exc.strerror or exc}")
             return None
@@ -121,8 +130,9 @@ class ResultCache:
         return db
 
     def _rebuild(self) -> sqlite3.Connection | None:
-        """Move a corrupt or foreign file aside and start afresh."""
-        aside = self.file.with_name(f"{self.file.name}.corrupt-{os.getpid()}")
+        """Move a corrupt or foreign file aside (replacing the last one moved) and start
+        afresh."""
+        aside = self.file.with_name(f"{self.file.name}.corrupt")
         try:
             os.replace(self.file, aside)
             for suffix in ("-wal", "-shm"):
@@ -139,16 +149,16 @@ class ResultCache:
             return None
         try:
             row = self._db.execute(
-                "SELECT size, mtime_ns, inode, report FROM results WHERE context=? AND path=?",
-                (self.context, key.path)).fetchone()
-        except sqlite3.DatabaseError:
-            self._db = self._rebuild()
+                "SELECT size, mtime_ns, ctime_ns, inode, report FROM results "
+                "WHERE context=? AND path=?", (self.context, key.path)).fetchone()
+        except sqlite3.DatabaseError as exc:
+            self._db = self._rebuild() if _corrupt(exc) else None
             return None
-        if row is None or tuple(row[:3]) != (key.size, key.mtime_ns, key.inode):
+        if row is None or tuple(row[:4]) != key[1:]:
             return None
         try:
-            report = Report.from_data(json.loads(row[3]))
-            keep_json(report, row[3])
+            report = Report.from_data(json.loads(row[4]))
+            keep_json(report, row[4])
             return report
         except (ValueError, TypeError, KeyError, AttributeError):
             return None
@@ -157,8 +167,7 @@ class ResultCache:
         """Remember a report (written in batches; ``close`` writes the rest)."""
         if self._db is None:
             return
-        self._pending.append((self.context, key.path, key.size, key.mtime_ns, key.inode,
-                              to_json(report)))
+        self._pending.append((self.context, *key, to_json(report)))
         if len(self._pending) >= _FLUSH_EVERY:
             self.flush()
 
@@ -171,7 +180,7 @@ class ResultCache:
             with self._db:
                 self._db.execute("BEGIN")
                 self._db.executemany(
-                    "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?)", rows)
+                    "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         except sqlite3.DatabaseError as exc:
             _warn(f"result cache not updated: {exc}")
 
@@ -183,5 +192,14 @@ class ResultCache:
             self._db = None
 
 
+def _corrupt(exc: sqlite3.DatabaseError) -> bool:
+    """Whether SQLite says the file is damaged or is no database (not: full, locked,
+    read-only, which leave a good cache as it is)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is None:
+        return type(exc) is sqlite3.DatabaseError
+    return code & 0xFF in _CORRUPTION
+
+
 def _warn(message: str) -> None:
-    print(f"media-preflight: warning: {message}", file=sys.stderr)
+    print(f"media-preflight: warning: {display_text(message)}", file=sys.stderr)

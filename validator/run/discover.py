@@ -141,7 +141,10 @@ def _walk(root: str, exclude: tuple[str, ...], include_hidden: bool,
             path = os.path.join(folder, name)
             if excluded(path, root, exclude):
                 continue
-            kind = _kind(path)
+            kind = _kind(folder, name)
+            if kind == "too-deep":
+                yield WalkError(path, "its path is longer than the system allows (PATH_MAX)")
+                continue
             if kind in _SKIP_REASONS and is_media_name(name):
                 _note_skipped(path, kind)
                 continue
@@ -174,15 +177,57 @@ def _note_skipped(path: str, kind: str) -> None:
     logger = logging.getLogger("media-preflight")
     while _first_note_hooks:
         _first_note_hooks.pop(0)(logger)
-    shown = os.fsencode(path).decode("utf-8", "backslashreplace")
-    logger.warning("skipped %s: %s", shown, _SKIP_REASONS[kind])
+    from validator.records.data import display_text
+
+    logger.warning("skipped %s: %s", display_text(path), _SKIP_REASONS[kind])
 
 
-def _kind(path: str) -> str:
+def _kind(folder: str, name: str) -> str:
+    """``dir``, ``file``, ``special``, ``broken`` (a dangling link or a loop), or ``too-deep``
+    (a folder whose path is over PATH_MAX). An entry deleted since its folder was listed is a
+    ``file``, so that it is reported as gone rather than passed over."""
     try:
-        mode = os.stat(path).st_mode
+        mode = _stat_in(folder, name)
+    except FileNotFoundError:
+        return "file"
     except OSError:
         return "broken"
     if stat.S_ISDIR(mode):
-        return "dir"
+        return "too-deep" if _too_long(os.path.join(folder, name)) else "dir"
     return "file" if stat.S_ISREG(mode) else "special"
+
+
+def _stat_in(folder: str, name: str) -> int:
+    """The mode of ``name`` (followed if a link) in a folder, looked up from the folder, so
+    that a path over PATH_MAX is still seen; FileNotFoundError only if it is not there."""
+    path = os.path.join(folder, name)
+    try:
+        return os.stat(path).st_mode
+    except FileNotFoundError:
+        if os.path.lexists(path):   # a dangling link, not a deleted entry
+            raise OSError(path) from None
+        raise
+    except OSError as exc:
+        if not _too_long(path):
+            raise
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            return os.stat(name, dir_fd=fd).st_mode
+        except FileNotFoundError:
+            raise OSError(exc.errno, exc.strerror) from None
+        finally:
+            os.close(fd)
+
+
+def _too_long(path: str) -> bool:
+    return len(os.fsencode(path)) >= _PATH_MAX
+
+
+def _path_max() -> int:
+    try:
+        return os.pathconf("/", "PC_PATH_MAX")
+    except (OSError, ValueError, AttributeError):
+        return 4096
+
+
+_PATH_MAX = _path_max()

@@ -42,6 +42,9 @@ def worker_init() -> None:
     import faulthandler
     import signal
 
+    from validator.run.memory import limit_memory
+
+    limit_memory()
     if hasattr(os, "setpgrp"):
         os.setpgrp()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
