@@ -64,9 +64,9 @@ def test_an_edit_list_bomb_is_bounded_and_the_clean_first_reading_stands(
     result = data["results"][0]  # type: ignore[index]
     assert result["ok"] and result["codes"] == []
     assert result["media"]["duration_s"] == pytest.approx(60, abs=0.1)
-    assert [(f["rule"], f["severity"]) for f in result["findings"]] == [
-        ("max-duration", "warning")]
-    assert "uncertain" in result["findings"][0]["message"]
+    # 60 s is read alike by every FFmpeg release: FFmpeg's clean reading stands, and no
+    # second opinion (which would blow up on the bomb) is asked at all.
+    assert result["findings"] == []
 
 
 def test_mediainfo_alone_is_bounded_too(tmp_path: Path) -> None:
