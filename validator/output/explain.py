@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from validator.records.codes import API_CODES
 from validator.records.data import to_data
 from validator.rules import RULES, Rule
@@ -29,8 +31,17 @@ def _defaults(rule: Rule) -> str:
     return ", ".join(f"{key} = {value!r}" for key, value in values.items()) or "none"
 
 
+_MARKUP = re.compile(r"``([^`]+)``|`([^`]+)`")
+
+
+def plain(text: str) -> str:
+    """Text without its RST/Markdown code markup: ``max_fps`` and `max_fps` → max_fps."""
+    return _MARKUP.sub(lambda match: match.group(1) or match.group(2), text)
+
+
 def explain_rule(rule: Rule) -> str:
-    """A rule's full explanation: code, API words, severity, options and its docstring."""
+    """A rule's full explanation, in plain text: code, API words, severity, options, its
+    docstring and its one "how to fix" text (the findings' hint)."""
     api = f'{rule.code} — the API says "{API_CODES[rule.code]}"' if rule.code in API_CODES \
         else "no API code (advice or a local problem)"
     return "\n".join([
@@ -39,9 +50,9 @@ def explain_rule(rule: Rule) -> str:
         f"  severity: {rule.severity} by default",
         f"  options:  {_defaults(rule)}",
         "",
-        rule.doc,
+        plain(rule.doc),
         "",
-        f"Fix: {rule.hint}",
+        f"Fix: {plain(rule.hint)}",
     ])
 
 

@@ -101,6 +101,21 @@ def fmt_number(value: float, digits: int = 3) -> str:
     return text or "0"
 
 
+def seconds(value: float) -> str:
+    """A duration for messages: 60.0 → '60 s'."""
+    return f"{fmt_number(value)} s"
+
+
+def fps(value: float) -> str:
+    """A frame rate for messages: 29.97 → '29.97 fps'."""
+    return f"{fmt_number(value)} fps"
+
+
+def one_of(names: list[str] | tuple[str, ...]) -> str:
+    """'H.264, HEVC or AV1'."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
 def docstring(text: str | None) -> str:
     """A module docstring, dedented, for ``explain``."""
     import inspect

@@ -1,17 +1,14 @@
-"""1204 — the container duration must not exceed the limit (60 s by default).
+"""1204 — the container duration must not exceed ``max_seconds``.
 
 The API reads the container's duration as FFmpeg reports it (ffprobe's
-``format.duration``), which can run past the last video frame: AAC encoder
+format.duration), which can run past the last video frame: AAC encoder
 priming or an audio track longer than the video both count. A value equal to
 the limit passes. A file with no container duration cannot be checked and gets
 a warning.
 
 Doubt: within 1 s (or 2 %) of the limit, a missing duration, or a fragmented
 MP4 (FFmpeg versions disagree on those) — the verdict is confirmed with
-``ffprobe`` when it is installed.
-
-Fix: trim below the limit, re-encoding so the cut is exact:
-``ffmpeg -i in.mp4 -t 59.5 -c:v libx264 -c:a aac out.mp4`` (or ``media-preflight fix``).
+ffprobe when it is installed.
 """
 
 from __future__ import annotations
@@ -20,14 +17,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from validator.records.facts import MediaFacts
-from validator.rules.base import (
-    Doubt,
-    Rule,
-    Violation,
-    docstring,
-    fmt_number,
-    near,
-)
+from validator.rules.base import Doubt, Rule, Violation, docstring, fmt_number, near, seconds
 
 
 class Options(NamedTuple):
@@ -38,12 +28,12 @@ def check(facts: MediaFacts, options: Options) -> Iterator[Violation]:
     limit = options.max_seconds
     if facts.duration_s is None:
         yield Violation(
-            f"container duration unknown: cannot check the {fmt_number(limit)} s limit",
+            f"container duration unknown: cannot check the {seconds(limit)} limit",
             limit=limit, advisory=True,
             hint="Remux so the container records its duration: "
             "`ffmpeg -i in.webm -c copy out.webm`.")
     elif facts.duration_s > limit:
-        yield Violation(f"{fmt_number(facts.duration_s)} s > {fmt_number(limit)} s",
+        yield Violation(f"{seconds(facts.duration_s)} > {seconds(limit)}",
                         actual=round(facts.duration_s, 6), limit=limit)
 
 
@@ -54,7 +44,7 @@ def doubt(facts: MediaFacts, options: Options) -> str | Doubt | None:
         return Doubt("fragmented MP4: FFmpeg versions read its duration differently "
                      "(some far longer than the content)", ffprobe_only=True)
     if near(facts.duration_s, options.max_seconds, relative=0.02, absolute=1.0):
-        return f"{fmt_number(facts.duration_s)} s is within a second of the limit"
+        return f"{seconds(facts.duration_s)} is within a second of the limit"
     return None
 
 
@@ -68,9 +58,10 @@ RULE = Rule(
     id="max-duration",
     code=1204,
     severity="error",
-    summary="the container duration is at most 60 s",
-    hint="Trim it under the limit, re-encoding: "
-    "`ffmpeg -i in.mp4 -t 59.5 -c:v libx264 -c:a aac out.mp4`.",
+    summary=f"the container duration is at most {seconds(Options().max_seconds)}",
+    hint="Trim it under the limit, re-encoding so the cut is exact: "
+    f"`ffmpeg -i in.mp4 -t {fmt_number(Options().max_seconds - 0.5)} -c:v libx264 -c:a aac "
+    "out.mp4` (or `media-preflight fix`).",
     doc=docstring(__doc__),
     check=check,
     options=Options,
