@@ -1,12 +1,15 @@
-"""Documentation generated from the rules' own metadata: ``explain`` and the README's table."""
+"""Documentation generated from the rules' and profiles' own data: ``explain``, ``profiles``
+and the README's tables."""
 
 from __future__ import annotations
 
 import re
 
+from validator.profiles.profile import Profile, load_profile, shipped_profiles
 from validator.records.codes import API_CODES
 from validator.records.data import to_data
 from validator.rules import RULES, Rule
+from validator.rules.base import fmt_number
 
 
 class UnknownTopic(LookupError):
@@ -68,4 +71,44 @@ def rules_table() -> str:
         code = str(rule.code) if rule.code is not None else "—"
         hint = rule.hint.replace("|", "\\|")
         rows.append(f"| {code} | `{rule.id}` | {rule.summary} | {rule.severity} | {hint} |")
+    return "\n".join(rows)
+
+
+def _value(value: object) -> str:
+    if isinstance(value, float):
+        return fmt_number(value)
+    if isinstance(value, (list, tuple)):
+        return "/".join(str(item) for item in value)
+    return str(value)
+
+
+def _limits(profile: Profile) -> str:
+    """The rules a profile runs with their options: 'max-duration (max_seconds 120)'."""
+    parts = []
+    for active in profile.rules:
+        settings = ", ".join(f"{key} {_value(value)}"
+                             for key, value in to_data(active.options).items()
+                             if value is not None and value != [] and value != ())
+        parts.append(f"`{active.rule.id}`" + (f" ({settings})" if settings else ""))
+    return ", ".join(parts)
+
+
+def profiles_listing() -> str:
+    """``media-preflight profiles``: each shipped profile, its one-line description and source."""
+    lines = []
+    for name in shipped_profiles():
+        profile = load_profile(name)
+        lines += [f"{name}: {profile.description}", f"    source: {profile.source}"]
+    return "\n".join(lines)
+
+
+def profiles_table() -> str:
+    """The README's profile table, in Markdown, generated from the profile files."""
+    rows = ["| profile | inputs | what it checks | rules (options the profile sets) | source |",
+            "|---|---|---|---|---|"]
+    for name in shipped_profiles():
+        profile = load_profile(name)
+        cells = [f"`{name}`", ", ".join(profile.inputs), profile.description, _limits(profile),
+                 profile.source]
+        rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
     return "\n".join(rows)

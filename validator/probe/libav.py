@@ -14,12 +14,14 @@ from fractions import Fraction
 from typing import Any
 
 from validator.probe import mp4
-from validator.probe.base import ProbeFailed, positive
+from validator.probe.base import ProbeFailed, chroma_and_depth, field_order, positive
 from validator.records.facts import AudioStream, MediaFacts, VideoStream
 
 _ATTACHED_PIC = 0x0400  # AV_DISPOSITION_ATTACHED_PIC
 _AV_TIME_BASE = 1_000_000
 _MP4_FAMILY = "mov,mp4"
+_HEADER_FAMILIES = (_MP4_FAMILY, "matroska")
+_FIELD_ORDER_NAMES = ("unknown", "progressive", "tt", "bb", "tb", "bt")
 
 
 class LibavBackend:
@@ -66,7 +68,8 @@ class LibavBackend:
             raise ProbeFailed(f"FFmpeg cannot open it: {_reason(exc)}") from exc
         with container:
             return _facts(name, container, self.version(),
-                          fragmented=lambda: mp4.stream_is_fragmented(stream))
+                          fragmented=lambda: mp4.stream_is_fragmented(stream),
+                          layout=lambda: mp4.stream_layout(stream))
 
 
 def _reason(exc: Exception) -> str:
@@ -84,16 +87,21 @@ _OS_ERRNOS = _os_errnos()
 
 
 def _facts(path: str, container: Any, source: str,
-           fragmented: Callable[[], bool | None] | None = None) -> MediaFacts:
-    video, audio, other = [], [], 0
+           fragmented: Callable[[], bool | None] | None = None,
+           layout: Callable[[], mp4.Layout] | None = None) -> MediaFacts:
+    format_name = container.format.name
+    header = (layout or (lambda: mp4.layout(path)))() \
+        if format_name.startswith(_HEADER_FAMILIES) else mp4.Layout()
+    video: list[VideoStream] = []
+    audio: list[AudioStream] = []
+    other = 0
     for stream in container.streams:
         if stream.type == "video":
-            video.append(_video(stream))
+            video.append(_video(stream, header.rotation if not video else None))
         elif stream.type == "audio":
             audio.append(_audio(stream))
         else:
             other += 1
-    format_name = container.format.name
     duration = container.duration
     return MediaFacts(
         path=path,
@@ -103,6 +111,9 @@ def _facts(path: str, container: Any, source: str,
         duration_s=positive(duration / _AV_TIME_BASE) if duration is not None else None,
         fragmented=(fragmented or (lambda: mp4.is_fragmented(path)))()
         if format_name.startswith(_MP4_FAMILY) else None,
+        brand=header.brand,
+        moov_first=header.moov_first,
+        edit_lists=header.edit_lists,
         video=tuple(video),
         audio=tuple(audio),
         other_streams=other,
@@ -126,8 +137,10 @@ def _stream_duration(stream: Any) -> float | None:
     return positive(float(stream.duration * stream.time_base))
 
 
-def _video(stream: Any) -> VideoStream:
+def _video(stream: Any, rotation: float | None) -> VideoStream:
     context = stream.codec_context
+    pix_fmt = context.format.name if context is not None and context.format else None
+    chroma, depth = chroma_and_depth(pix_fmt)
     return VideoStream(
         index=stream.index,
         codec=_codec(stream),
@@ -135,9 +148,20 @@ def _video(stream: Any) -> VideoStream:
         declared_fps=_rate(stream.base_rate),
         width=(context.width or None) if context is not None else None,
         height=(context.height or None) if context is not None else None,
+        rotation=rotation,
         duration_s=_stream_duration(stream),
         cover_art=bool(int(stream.disposition) & _ATTACHED_PIC),
+        field_order=field_order(_field_order_name(context)),
+        chroma=chroma,
+        bit_depth=depth,
     )
+
+
+def _field_order_name(context: Any) -> str | None:
+    number = getattr(context, "field_order", None) if context is not None else None
+    if isinstance(number, int) and 0 <= number < len(_FIELD_ORDER_NAMES):
+        return _FIELD_ORDER_NAMES[number]
+    return None
 
 
 def _audio(stream: Any) -> AudioStream:

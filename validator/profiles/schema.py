@@ -18,6 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from validator.records.findings import Severity
 from validator.rules.base import Rule, RuleOptions
 
+Input = Literal["video", "audio", "image"]
+
 __all__ = ["ProfileFile", "RuleSettings", "ToolTable", "ValidationError", "first_error",
            "validate_options"]
 
@@ -28,6 +30,9 @@ class ProfileFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     description: str = ""
+    source: str = ""
+    inputs: list[Input] | None = Field(default=None, min_length=1)
+    api_codes: bool | None = None
     extends: str | None = None
     rules: dict[str, dict[str, Any]] = {}
 

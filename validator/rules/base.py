@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
-from validator.records.facts import MediaFacts
+from validator.records.facts import MediaFacts, VideoStream
 from validator.records.findings import Severity, Value
 
 RuleOptions = Any
@@ -109,6 +109,18 @@ def seconds(value: float) -> str:
 def fps(value: float) -> str:
     """A frame rate for messages: 29.97 → '29.97 fps'."""
     return f"{fmt_number(value)} fps"
+
+
+def shown_size(stream: VideoStream) -> str:
+    """'1080×1920 as displayed (1920×1080 rotated 90°)'."""
+    size = stream.displayed_size
+    if size is None:
+        return "picture of unknown size"
+    shown = f"{size[0]}×{size[1]}"
+    if (stream.width, stream.height) != size:
+        shown += f" as displayed ({stream.width}×{stream.height} rotated " \
+                 f"{fmt_number(abs(stream.rotation or 0))}°)"
+    return shown
 
 
 def one_of(names: list[str] | tuple[str, ...]) -> str:
