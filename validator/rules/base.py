@@ -101,6 +101,29 @@ def fmt_number(value: float, digits: int = 3) -> str:
     return text or "0"
 
 
+def against_bound(value: float | None, limit: float, unit: Callable[[float], str], what: str,
+                  most: bool, unknown_hint: str | None = None,
+                  digits: int = 6) -> Iterator[Violation]:
+    """A reading against a maximum (``most``) or a minimum: unknown gives an advisory
+    warning; past the bound gives ``'61 s > 60 s'``; equal to it passes."""
+    if value is None:
+        yield Violation(f"{what} unknown: cannot check the {unit(limit)} "
+                        f"{'limit' if most else 'minimum'}",
+                        limit=limit, advisory=True, hint=unknown_hint)
+    elif value > limit if most else value < limit:
+        yield Violation(f"{unit(value)} {'>' if most else '<'} {unit(limit)}",
+                        actual=round(value, digits), limit=limit)
+
+
+def duration_doubt(facts: MediaFacts, limit: float) -> str | None:
+    """Why a container duration may sit on the other side of ``limit`` for FFmpeg, or None."""
+    if facts.duration_s is None:
+        return "no container duration"
+    if near(facts.duration_s, limit, relative=0.02, absolute=1.0):
+        return f"{seconds(facts.duration_s)} is within a second of the limit"
+    return None
+
+
 def seconds(value: float) -> str:
     """A duration for messages: 60.0 → '60 s'."""
     return f"{fmt_number(value)} s"

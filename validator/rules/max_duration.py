@@ -17,7 +17,18 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from validator.records.facts import MediaFacts
-from validator.rules.base import Doubt, Rule, Violation, docstring, fmt_number, near, seconds
+from validator.rules.base import (
+    Doubt,
+    Rule,
+    Violation,
+    against_bound,
+    docstring,
+    duration_doubt,
+    fmt_number,
+    seconds,
+)
+
+_REMUX = "Remux so the container records its duration: `ffmpeg -i in.webm -c copy out.webm`."
 
 
 class Options(NamedTuple):
@@ -25,27 +36,15 @@ class Options(NamedTuple):
 
 
 def check(facts: MediaFacts, options: Options) -> Iterator[Violation]:
-    limit = options.max_seconds
-    if facts.duration_s is None:
-        yield Violation(
-            f"container duration unknown: cannot check the {seconds(limit)} limit",
-            limit=limit, advisory=True,
-            hint="Remux so the container records its duration: "
-            "`ffmpeg -i in.webm -c copy out.webm`.")
-    elif facts.duration_s > limit:
-        yield Violation(f"{seconds(facts.duration_s)} > {seconds(limit)}",
-                        actual=round(facts.duration_s, 6), limit=limit)
+    yield from against_bound(facts.duration_s, options.max_seconds, seconds,
+                             "container duration", most=True, unknown_hint=_REMUX)
 
 
 def doubt(facts: MediaFacts, options: Options) -> str | Doubt | None:
-    if facts.duration_s is None:
-        return "no container duration"
-    if facts.fragmented:
+    if facts.duration_s is not None and facts.fragmented:
         return Doubt("fragmented MP4: FFmpeg versions read its duration differently "
                      "(some far longer than the content)", ffprobe_only=True)
-    if near(facts.duration_s, options.max_seconds, relative=0.02, absolute=1.0):
-        return f"{seconds(facts.duration_s)} is within a second of the limit"
-    return None
+    return duration_doubt(facts, options.max_seconds)
 
 
 def describe(facts: MediaFacts) -> str:

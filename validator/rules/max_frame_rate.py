@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from validator.records.facts import MediaFacts
 from validator.rules import frame_rates
-from validator.rules.base import Rule, Violation, docstring, fmt_number, fps
+from validator.rules.base import Rule, Violation, against_bound, docstring, fmt_number, fps
 
 
 class Options(NamedTuple):
@@ -28,15 +28,10 @@ class Options(NamedTuple):
 
 
 def check(facts: MediaFacts, options: Options) -> Iterator[Violation]:
-    main, limit = facts.main_video, options.max_fps
-    if main is None:
-        return
-    if main.avg_fps is None:
-        yield Violation(f"average frame rate unknown: cannot check the {fps(limit)} limit",
-                        limit=limit, advisory=True)
-    elif main.avg_fps > limit:
-        yield Violation(f"{fps(main.avg_fps)} > {fps(limit)}",
-                        actual=round(main.avg_fps, 3), limit=limit)
+    main = facts.main_video
+    if main is not None:
+        yield from against_bound(main.avg_fps, options.max_fps, fps, "average frame rate",
+                                 most=True, digits=3)
 
 
 def doubt(facts: MediaFacts, options: Options) -> str | None:

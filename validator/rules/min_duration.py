@@ -11,7 +11,14 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from validator.records.facts import MediaFacts
-from validator.rules.base import Rule, Violation, docstring, near, seconds
+from validator.rules.base import (
+    Rule,
+    Violation,
+    against_bound,
+    docstring,
+    duration_doubt,
+    seconds,
+)
 
 
 class Options(NamedTuple):
@@ -19,21 +26,12 @@ class Options(NamedTuple):
 
 
 def check(facts: MediaFacts, options: Options) -> Iterator[Violation]:
-    limit = options.min_seconds
-    if facts.duration_s is None:
-        yield Violation(f"container duration unknown: cannot check the {seconds(limit)} minimum",
-                        limit=limit, advisory=True)
-    elif facts.duration_s < limit:
-        yield Violation(f"{seconds(facts.duration_s)} < {seconds(limit)}",
-                        actual=round(facts.duration_s, 6), limit=limit)
+    yield from against_bound(facts.duration_s, options.min_seconds, seconds,
+                             "container duration", most=False)
 
 
 def doubt(facts: MediaFacts, options: Options) -> str | None:
-    if facts.duration_s is None:
-        return "no container duration"
-    if near(facts.duration_s, options.min_seconds, relative=0.02, absolute=1.0):
-        return f"{seconds(facts.duration_s)} is within a second of the minimum"
-    return None
+    return duration_doubt(facts, options.min_seconds)
 
 
 RULE = Rule(
