@@ -25,7 +25,7 @@ pytestmark = pytest.mark.skipif(not HAS_FFMPEG, reason="ffmpeg is not installed"
 
 EXPECTED_PROFILES = {"akool", "akool-lipsync", "akool-translate", "akool-faceswap",
                      "akool-character-swap", "akool-character-swap-kling", "tiktok",
-                     "instagram-reels", "sync-so", "tavus", "runway"}
+                     "instagram-reels", "sync-so", "tavus", "runway", "youtube-shorts"}
 
 
 def test_every_profile_is_shipped_with_its_source_and_inputs() -> None:
@@ -160,6 +160,17 @@ def test_sync_so_up_to_4k(tmp_path: Path, size: str, fails: bool) -> None:
 def test_tavus_needs_a_minute(tmp_path: Path, seconds: float, fails: bool) -> None:
     clip = ffmpeg(tmp_path / "c.mp4", *H264, video="color=s=16x16:r=1", seconds=seconds)
     assert ("min-duration" in failing(clip, "tavus")) is fails
+
+
+@pytest.mark.parametrize(("size", "seconds", "rules"), [
+    ("36x64", 1.0, set()), ("36x64", 180.0, set()), ("36x64", 181.0, {"max-duration"}),
+    ("36x64", 0.96, {"min-duration"}), ("64x64", 1.0, {"aspect-ratio"}),
+    ("64x36", 1.0, {"aspect-ratio"}), ("38x64", 1.0, {"aspect-ratio"}),
+])
+def test_youtube_shorts_are_9_16_and_up_to_3_minutes(tmp_path: Path, size: str, seconds: float,
+                                                     rules: set[str]) -> None:
+    clip = ffmpeg(tmp_path / "c.mp4", *H264, video=f"color=s={size}:r=25", seconds=seconds)
+    assert failing(clip, "youtube-shorts") == rules
 
 
 def remote(url: str, redirects: int = 0, length: int | None = 1000,
