@@ -46,7 +46,7 @@ def explain_rule(rule: Rule) -> str:
     """A rule's full explanation, in plain text: code, API words, severity, options, its
     docstring and its one "how to fix" text (the findings' hint)."""
     api = f'{rule.code} — the API says "{API_CODES[rule.code]}"' if rule.code in API_CODES \
-        else "no API code (advice or a local problem)"
+        else "no API code (advice, a platform's limit, or a local problem)"
     return "\n".join([
         f"{rule.id}: {rule.summary}",
         f"  code:     {api}",
