@@ -36,7 +36,8 @@ def write(tmp_path: Path, data: bytes) -> str:
 
 def test_a_real_clip(tmp_path: Path, clip: bytes) -> None:
     found = layout(write(tmp_path, clip))
-    assert found == Layout(brand="isom", moov_first=True, edit_lists=True, rotation=90.0)
+    assert found == Layout(brand="isom", moov_first=True, edit_lists=True, rotation=90.0,
+                           fragmented=False)
 
 
 @pytest.mark.parametrize("cut", [0, 7, 8, 20, 40, 100, 400, 800, -200, -8])
@@ -58,3 +59,11 @@ def test_truncated_files_never_raise(tmp_path: Path, clip: bytes, cut: int) -> N
 def test_hostile_headers_never_raise(tmp_path: Path, data: bytes) -> None:
     found = layout(write(tmp_path, data))
     assert isinstance(found, Layout) and found.edit_lists is None
+
+
+def test_a_fragmented_clip(tmp_path: Path) -> None:
+    out = tmp_path / "frag.mp4"
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-t", "0.5", "-i",
+                    "testsrc=s=32x16:r=25", "-c:v", "libx264", "-movflags",
+                    "frag_keyframe+empty_moov", str(out)], check=True, timeout=60)
+    assert layout(str(out)).fragmented is True

@@ -68,7 +68,6 @@ class LibavBackend:
             raise ProbeFailed(f"FFmpeg cannot open it: {_reason(exc)}") from exc
         with container:
             return _facts(name, container, self.version(),
-                          fragmented=lambda: mp4.stream_is_fragmented(stream),
                           layout=lambda: mp4.stream_layout(stream))
 
 
@@ -87,7 +86,6 @@ _OS_ERRNOS = _os_errnos()
 
 
 def _facts(path: str, container: Any, source: str,
-           fragmented: Callable[[], bool | None] | None = None,
            layout: Callable[[], mp4.Layout] | None = None) -> MediaFacts:
     format_name = container.format.name
     header = (layout or (lambda: mp4.layout(path)))() \
@@ -109,8 +107,7 @@ def _facts(path: str, container: Any, source: str,
         size_bytes=container.size if container.size and container.size > 0 else None,
         container=format_name,
         duration_s=positive(duration / _AV_TIME_BASE) if duration is not None else None,
-        fragmented=(fragmented or (lambda: mp4.is_fragmented(path)))()
-        if format_name.startswith(_MP4_FAMILY) else None,
+        fragmented=header.fragmented if format_name.startswith(_MP4_FAMILY) else None,
         brand=header.brand,
         moov_first=header.moov_first,
         edit_lists=header.edit_lists,

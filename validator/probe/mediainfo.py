@@ -70,7 +70,7 @@ class MediaInfoBackend:
             size_bytes=_int(general.file_size),
             container=container,
             duration_s=_seconds(general.duration),
-            fragmented=mp4.is_fragmented(path) if container == "MPEG-4" else None,
+            fragmented=header.fragmented if container == "MPEG-4" else None,
             brand=header.brand,
             moov_first=header.moov_first,
             edit_lists=header.edit_lists,

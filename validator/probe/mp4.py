@@ -1,4 +1,4 @@
-"""A tiny container header walk: what FFmpeg's stream list does not say, read cheaply.
+"""A tiny container header walk, once per file: what FFmpeg's stream list does not say.
 
 Is an MP4/MOV file fragmented (moof boxes)? FFmpeg versions disagree about the
 container duration of fragmented MP4 (one reads 143,165 s where another reads
@@ -17,89 +17,31 @@ from typing import NamedTuple
 _MAX_TOP_LEVEL_BOXES = 64
 
 
-def is_fragmented(path: str) -> bool | None:
-    """True if a top-level ``moof`` box or an ``mvex`` inside ``moov`` is found.
-
-    None when the file is not an ISO-BMFF file or its boxes cannot be walked.
-    """
-    try:
-        with open(path, "rb") as handle:
-            return _walk(handle)
-    except (OSError, struct.error):
-        return None
-
-
-def stream_is_fragmented(handle: object) -> bool | None:
-    """:func:`is_fragmented` for an open, seekable binary stream (e.g. one read over HTTP)."""
-    try:
-        return _walk(handle)
-    except (OSError, struct.error):
-        return None
-
-
-def _walk(handle: object) -> bool | None:
-    read = handle.read  # type: ignore[attr-defined]
-    seek = handle.seek  # type: ignore[attr-defined]
-    offset = 0
-    for count in range(_MAX_TOP_LEVEL_BOXES):
-        seek(offset)
-        header = read(16)
-        if len(header) < 8:
-            return False if count else None
-        size, kind = struct.unpack(">I4s", header[:8])
-        if count == 0 and kind not in (b"ftyp", b"moov", b"free", b"mdat", b"wide", b"skip"):
-            return None
-        if kind == b"moof":
-            return True
-        if kind == b"moov":
-            return _has_child(handle, offset, size, header, b"mvex")
-        if size == 1:
-            size = struct.unpack(">Q", header[8:16])[0]
-        if size < 8:
-            return False
-        offset += size
-    return False
-
-
-def _has_child(handle: object, start: int, size: int, header: bytes, wanted: bytes) -> bool:
-    read = handle.read  # type: ignore[attr-defined]
-    seek = handle.seek  # type: ignore[attr-defined]
-    body, end = start + 8, start + size
-    if size == 1:
-        body, end = start + 16, start + struct.unpack(">Q", header[8:16])[0]
-    offset = body
-    while offset + 8 <= end:
-        seek(offset)
-        child = read(8)
-        if len(child) < 8:
-            return False
-        child_size, kind = struct.unpack(">I4s", child)
-        if kind == wanted:
-            return True
-        if child_size < 8:
-            return False
-        offset += child_size
-    return False
-
-
 class Layout(NamedTuple):
     """What a container's header says beyond FFmpeg's stream list, read without decoding.
 
     ``brand``: an MP4/MOV file's major brand (``qt  `` is QuickTime) or a Matroska file's
     DocType (``webm``); ``moov_first``: the MP4 index comes before the media data
     (faststart); ``edit_lists``: a track has an edit list (``edts``); ``rotation``: the
-    first video track's display rotation in degrees. None: not this kind of file.
+    first video track's display rotation in degrees; ``fragmented``: a top-level ``moof``
+    box or an ``mvex`` inside ``moov``. None: not this kind of file.
     """
 
     brand: str | None = None
     moov_first: bool | None = None
     edit_lists: bool | None = None
     rotation: float | None = None
+    fragmented: bool | None = None
 
 
 _EBML_MAGIC = b"\x1a\x45\xdf\xa3"
 _DOCTYPE_ID = b"\x42\x82"
 _MAX_MOOV_BYTES = 32 * 1024 * 1024
+
+
+def is_fragmented(path: str) -> bool | None:
+    """Whether an MP4/MOV file on disk is fragmented (None: not one, or unreadable)."""
+    return layout(path).fragmented
 
 
 def layout(path: str) -> Layout:
@@ -166,16 +108,19 @@ def _iso_layout(handle: object) -> Layout:
     if kinds[0] == b"ftyp":
         handle.seek(boxes[0][1])  # type: ignore[attr-defined]
         brand = handle.read(4).decode("latin-1")  # type: ignore[attr-defined]
-    moov = next(((body, size) for kind, body, size in boxes if kind == b"moov"), None)
     moov_first = (kinds.index(b"moov") < kinds.index(b"mdat")) if (
         b"moov" in kinds and b"mdat" in kinds) else None
+    header = Layout(brand=brand, moov_first=moov_first, fragmented=b"moof" in kinds)
+    moov = next(((body, size) for kind, body, size in boxes if kind == b"moov"), None)
     if moov is None or not 0 < moov[1] <= _MAX_MOOV_BYTES:
-        return Layout(brand=brand, moov_first=moov_first)
+        return header
     handle.seek(moov[0])  # type: ignore[attr-defined]
-    tracks = [_children(trak) for _, trak in _boxes_in(handle.read(moov[1]), b"trak")]  # type: ignore[attr-defined]
-    return Layout(brand=brand, moov_first=moov_first,
-                  edit_lists=any(b"edts" in track for track in tracks),
-                  rotation=_video_rotation(tracks))
+    children = _boxes_in(handle.read(moov[1]))  # type: ignore[attr-defined]
+    tracks = [_children(body) for kind, body in children if kind == b"trak"]
+    return header._replace(edit_lists=any(b"edts" in track for track in tracks),
+                           rotation=_video_rotation(tracks),
+                           fragmented=header.fragmented or any(
+                               kind == b"mvex" for kind, _ in children))
 
 
 def _boxes_in(data: bytes, wanted: bytes | None = None) -> list[tuple[bytes, bytes]]:
