@@ -75,15 +75,19 @@ def rules_table() -> str:
 
 
 def _value(value: object) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
     if isinstance(value, float):
         return fmt_number(value)
+    if isinstance(value, int):
+        return f"{value:,}"
     if isinstance(value, (list, tuple)):
         return "/".join(str(item) for item in value)
     return str(value)
 
 
 def _limits(profile: Profile) -> str:
-    """The rules a profile runs with their options: 'max-duration (max_seconds 120)'."""
+    """The rules a profile runs with their resolved options: 'max-duration (max_seconds 120)'."""
     parts = []
     for active in profile.rules:
         settings = ", ".join(f"{key} {_value(value)}"
@@ -104,7 +108,7 @@ def profiles_listing() -> str:
 
 def profiles_table() -> str:
     """The README's profile table, in Markdown, generated from the profile files."""
-    rows = ["| profile | inputs | what it checks | rules (options the profile sets) | source |",
+    rows = ["| profile | inputs | what it checks | rules and their limits | source |",
             "|---|---|---|---|---|"]
     for name in shipped_profiles():
         profile = load_profile(name)
