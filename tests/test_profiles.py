@@ -19,7 +19,7 @@ def rule_ids(profile_name: str | Path) -> list[str]:
 
 
 def test_shipped_profiles() -> None:
-    assert set(shipped_profiles()) == {"akool", "akool-lipsync"}
+    assert {"akool", "akool-lipsync"} <= set(shipped_profiles())
     assert rule_ids("akool") == ["file-access", "readable", "audio-present", "max-duration",
                                  "max-size", "video-codec", "max-frame-rate", "url-exists",
                                  "url-reachable", "url-content-type", "url-read-limit"]
@@ -72,7 +72,7 @@ def test_bad_profiles_name_file_key_and_reason(tmp_path: Path, text: str, messag
 
 
 def test_unknown_profile_name_lists_the_shipped_ones() -> None:
-    with pytest.raises(ProfileError, match="shipped profiles: akool, akool-lipsync"):
+    with pytest.raises(ProfileError, match="shipped profiles: akool, .*akool-lipsync"):
         load_profile("akol")
 
 

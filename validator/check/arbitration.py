@@ -144,7 +144,7 @@ def _against_reference(profile: Profile, reference: MediaFacts,
     if not reference.readable:
         return []
     warnings = []
-    for active in profile.rules:
+    for active in profile.takes(reference):
         verdict = releases.fails(active, reference)
         others = [r for r in found if releases.fails(active, r.facts) != verdict]
         if others:
@@ -194,6 +194,6 @@ def _unresolved(in_doubt: list[tuple[ActiveRule, Doubt]], facts: MediaFacts,
 
 
 def _uncertain(active: ActiveRule, message: str) -> Finding:
-    return Finding(rule=active.rule.id, code=active.rule.code, severity="warning",
+    return Finding(rule=active.rule.id, code=active.code, severity="warning",
                    message=message,
                    hint="Check with ffprobe (install FFmpeg) or keep clear of the limit.")

@@ -13,7 +13,7 @@ def to_finding(active: ActiveRule, violation: Violation) -> Finding:
     rule = active.rule
     return Finding(
         rule=rule.id,
-        code=rule.code,
+        code=active.code,
         severity="warning" if violation.advisory else active.severity,
         message=violation.message,
         actual=violation.actual,
@@ -29,13 +29,13 @@ def findings_of(active: ActiveRule, facts: MediaFacts) -> list[Finding]:
 
 def evaluate(profile: Profile, facts: MediaFacts) -> list[Finding]:
     """Every active rule's findings, in profile order."""
-    return [finding for active in profile.rules for finding in findings_of(active, facts)]
+    return [finding for active in profile.takes(facts) for finding in findings_of(active, facts)]
 
 
 def doubts(profile: Profile, facts: MediaFacts) -> list[tuple[ActiveRule, Doubt]]:
     """The rules whose verdict on this reading might differ under FFmpeg's prober, and why."""
     found = []
-    for active in profile.rules:
+    for active in profile.takes(facts):
         reason = active.rule.doubt_about(facts, active.options)
         if reason is not None:
             found.append((active, reason))

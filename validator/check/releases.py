@@ -76,7 +76,9 @@ def fails(active: ActiveRule, facts: MediaFacts) -> bool:
 
 def split_rules(profile: Profile, found: list[Reading]) -> list[ActiveRule]:
     """The rules that pass for some readings and fail for others."""
-    return [active for active in profile.rules
+    if not found:
+        return []
+    return [active for active in profile.takes(found[0].facts)
             if len({fails(active, reading.facts) for reading in found}) > 1]
 
 
@@ -84,7 +86,7 @@ def verdict_text(active: ActiveRule, facts: MediaFacts) -> str:
     """What a reading says for one rule: ``65 s (fails: 1204)`` or ``50 s (passes)``."""
     describe = active.rule.describe
     reading = describe(facts).removeprefix("reads ") if describe is not None else "its reading"
-    code = f"fails: {active.rule.code}" if active.rule.code else "fails"
+    code = f"fails: {active.code}" if active.code else "fails"
     return f"{reading} ({code if fails(active, facts) else 'passes'})"
 
 
@@ -106,5 +108,5 @@ def reference_differs(active: ActiveRule, reference: MediaFacts,
 
 
 def _warning(active: ActiveRule, message: str, hint: str) -> Finding:
-    return Finding(rule=active.rule.id, code=active.rule.code, severity="warning",
+    return Finding(rule=active.rule.id, code=active.code, severity="warning",
                    message=message, hint=hint)

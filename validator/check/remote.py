@@ -37,7 +37,7 @@ from validator.profiles.profile import Profile
 from validator.records.facts import MediaFacts, RemoteFacts, RemoteFailure
 from validator.records.findings import Finding, Report
 from validator.records.redact import redact_url, scrub
-from validator.rules import url as url_rules
+from validator.rules import url_reachable, url_read_limit
 from validator.rules.url import status_text
 
 BLOCK_SIZE = 64 * 1024
@@ -63,7 +63,7 @@ def limits_for(profile: Profile) -> HttpLimits:
     """The limits a profile sets with the ``url-reachable`` and ``url-read-limit`` options."""
     values: dict[str, Any] = {}
     for active in profile.rules:
-        if active.rule.id in (url_rules.URL_REACHABLE.id, url_rules.URL_READ_LIMIT.id):
+        if active.rule.id in (url_reachable.RULE.id, url_read_limit.RULE.id):
             values.update(active.options._asdict())
     return HttpLimits(**values)
 

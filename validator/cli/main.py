@@ -157,19 +157,20 @@ def explain(topic: str | None, table: bool) -> None:
 
 
 @main.command()
-@click.option("--show", metavar="NAME|FILE", help="Print the resolved profile as JSON.")
+@click.option("--show", metavar="NAME|FILE",
+              help="Print the resolved profile (its rules, options and source) as JSON.")
 def profiles(show: str | None) -> None:
     """List the shipped profiles, or show one resolved."""
     import json
 
-    from validator.profiles.profile import ProfileError, load_profile, shipped_profiles
+    from validator.output.explain import profiles_listing
+    from validator.profiles.profile import ProfileError, load_profile
 
     try:
         if show:
             click.echo(json.dumps(load_profile(show).as_data(), indent=2))
             return
-        for name in shipped_profiles():
-            click.echo(f"{name:16} {load_profile(name).description}")
+        click.echo(profiles_listing())
     except ProfileError as exc:
         _fail(str(exc))
 

@@ -1,10 +1,15 @@
-"""Documentation generated from the rules' own metadata: ``explain`` and the README's table."""
+"""Documentation generated from the rules' and profiles' own data: ``explain``, ``profiles``
+and the README's tables."""
 
 from __future__ import annotations
 
+import re
+
+from validator.profiles.profile import Profile, load_profile, shipped_profiles
 from validator.records.codes import API_CODES
 from validator.records.data import to_data
 from validator.rules import RULES, Rule
+from validator.rules.base import fmt_number
 
 
 class UnknownTopic(LookupError):
@@ -29,19 +34,28 @@ def _defaults(rule: Rule) -> str:
     return ", ".join(f"{key} = {value!r}" for key, value in values.items()) or "none"
 
 
+_MARKUP = re.compile(r"``([^`]+)``|`([^`]+)`")
+
+
+def plain(text: str) -> str:
+    """Text without its RST/Markdown code markup: ``max_fps`` and `max_fps` → max_fps."""
+    return _MARKUP.sub(lambda match: match.group(1) or match.group(2), text)
+
+
 def explain_rule(rule: Rule) -> str:
-    """A rule's full explanation: code, API words, severity, options and its docstring."""
+    """A rule's full explanation, in plain text: code, API words, severity, options, its
+    docstring and its one "how to fix" text (the findings' hint)."""
     api = f'{rule.code} — the API says "{API_CODES[rule.code]}"' if rule.code in API_CODES \
-        else "no API code (advice or a local problem)"
+        else "no API code (advice, a platform's limit, or a local problem)"
     return "\n".join([
         f"{rule.id}: {rule.summary}",
         f"  code:     {api}",
         f"  severity: {rule.severity} by default",
         f"  options:  {_defaults(rule)}",
         "",
-        rule.doc,
+        plain(rule.doc),
         "",
-        f"Fix: {rule.hint}",
+        f"Fix: {plain(rule.hint)}",
     ])
 
 
@@ -57,4 +71,48 @@ def rules_table() -> str:
         code = str(rule.code) if rule.code is not None else "—"
         hint = rule.hint.replace("|", "\\|")
         rows.append(f"| {code} | `{rule.id}` | {rule.summary} | {rule.severity} | {hint} |")
+    return "\n".join(rows)
+
+
+def _value(value: object) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return fmt_number(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, (list, tuple)):
+        return "/".join(str(item) for item in value)
+    return str(value)
+
+
+def _limits(profile: Profile) -> str:
+    """The rules a profile runs with their resolved options: 'max-duration (max_seconds 120)'."""
+    parts = []
+    for active in profile.rules:
+        settings = ", ".join(f"{key} {_value(value)}"
+                             for key, value in to_data(active.options).items()
+                             if value is not None and value != [] and value != ())
+        parts.append(f"`{active.rule.id}`" + (f" ({settings})" if settings else ""))
+    return ", ".join(parts)
+
+
+def profiles_listing() -> str:
+    """``media-preflight profiles``: each shipped profile, its one-line description and source."""
+    lines = []
+    for name in shipped_profiles():
+        profile = load_profile(name)
+        lines += [f"{name}: {profile.description}", f"    source: {profile.source}"]
+    return "\n".join(lines)
+
+
+def profiles_table() -> str:
+    """The README's profile table, in Markdown, generated from the profile files."""
+    rows = ["| profile | inputs | what it checks | rules and their limits | source |",
+            "|---|---|---|---|---|"]
+    for name in shipped_profiles():
+        profile = load_profile(name)
+        cells = [f"`{name}`", ", ".join(profile.inputs), profile.description, _limits(profile),
+                 profile.source]
+        rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
     return "\n".join(rows)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import stat
 from typing import Protocol
 
-from validator.records.facts import MediaFacts, ProblemKind
+from validator.records.facts import FieldOrder, MediaFacts, ProblemKind
 
 LFS_POINTER_PREFIX = b"version https://git-lfs"
 _LFS_POINTER_MAX_BYTES = 1024
@@ -149,3 +150,34 @@ def finite(value: object) -> float | None:
     except (TypeError, ValueError, OverflowError):
         return None
     return number if math.isfinite(number) else None
+_YUV = re.compile(r"yuva?j?(4[0-4][0-4]|41[01])p(\d+)?")
+_PACKED = {"nv12": ("4:2:0", 8), "nv21": ("4:2:0", 8), "p010": ("4:2:0", 10),
+           "p016": ("4:2:0", 16), "yuyv422": ("4:2:2", 8), "uyvy422": ("4:2:2", 8),
+           "nv16": ("4:2:2", 8), "gray": ("4:0:0", 8), "gray10": ("4:0:0", 10),
+           "rgb24": ("4:4:4", 8), "bgr24": ("4:4:4", 8), "rgba": ("4:4:4", 8),
+           "bgra": ("4:4:4", 8), "argb": ("4:4:4", 8), "abgr": ("4:4:4", 8),
+           "rgb48": ("4:4:4", 16), "pal8": ("4:4:4", 8)}
+
+
+def chroma_and_depth(pix_fmt: str | None) -> tuple[str | None, int | None]:
+    """An FFmpeg pixel format's chroma subsampling and bit depth: yuv420p10le → ('4:2:0', 10)."""
+    if not pix_fmt:
+        return None, None
+    name = re.sub(r"(le|be)$", "", pix_fmt)
+    match = _YUV.fullmatch(name)
+    if match:
+        digits = match.group(1)
+        return f"{digits[0]}:{digits[1]}:{digits[2]}", int(match.group(2) or 8)
+    if name.startswith("gbr"):
+        depth = re.search(r"p(\d+)$", name)
+        return "4:4:4", int(depth.group(1)) if depth else 8
+    return _PACKED.get(name, (None, None))
+
+
+_FIELD_ORDERS: dict[str, FieldOrder] = {
+    "progressive": "progressive", "tt": "tt", "bb": "bb", "tb": "tb", "bt": "bt"}
+
+
+def field_order(name: str | None) -> FieldOrder | None:
+    """FFmpeg's field order name (``progressive``, ``tt`` ...), or None for ``unknown``."""
+    return _FIELD_ORDERS.get(name or "")

@@ -16,10 +16,13 @@ import re
 import shutil
 from typing import Any
 
+from validator.probe import mp4
 from validator.probe.base import (
     LOCAL_PROTOCOLS,
     OutOfMemory,
     ProbeFailed,
+    chroma_and_depth,
+    field_order,
     finite,
     local_url,
     positive,
@@ -144,6 +147,7 @@ def _rotation(stream: dict[str, Any]) -> float | None:
 
 
 def _video(stream: dict[str, Any]) -> VideoStream:
+    chroma, depth = chroma_and_depth(stream.get("pix_fmt"))
     return VideoStream(
         index=_int(stream.get("index")) or 0,
         codec=stream.get("codec_name") or None,
@@ -154,6 +158,9 @@ def _video(stream: dict[str, Any]) -> VideoStream:
         rotation=_rotation(stream),
         duration_s=positive(finite(stream.get("duration"))),
         cover_art=bool(stream.get("disposition", {}).get("attached_pic")),
+        field_order=field_order(stream.get("field_order")),
+        chroma=chroma,
+        bit_depth=depth,
     )
 
 
@@ -171,12 +178,17 @@ def _facts(path: str, data: dict[str, Any], source: str) -> MediaFacts:
     fmt = data.get("format", {})
     streams = data.get("streams", [])
     kinds = [s.get("codec_type") for s in streams]
+    header = mp4.layout(path) if str(fmt.get("format_name", "")).startswith(
+        ("mov,mp4", "matroska")) else mp4.Layout()
     return MediaFacts(
         path=path,
         source=source,
         size_bytes=_int(fmt.get("size")),
         container=fmt.get("format_name"),
         duration_s=positive(finite(fmt.get("duration"))),
+        brand=header.brand,
+        moov_first=header.moov_first,
+        edit_lists=header.edit_lists,
         video=tuple(_video(s) for s in streams if s.get("codec_type") == "video"),
         audio=tuple(_audio(s) for s in streams if s.get("codec_type") == "audio"),
         other_streams=sum(kind not in ("video", "audio") for kind in kinds),

@@ -18,6 +18,8 @@ from validator.probe.base import (
     LOCAL_PROTOCOLS,
     OutOfMemory,
     ProbeFailed,
+    chroma_and_depth,
+    field_order,
     local_url,
     positive,
 )
@@ -26,6 +28,8 @@ from validator.records.facts import AudioStream, MediaFacts, VideoStream
 _ATTACHED_PIC = 0x0400  # AV_DISPOSITION_ATTACHED_PIC
 _AV_TIME_BASE = 1_000_000
 _MP4_FAMILY = "mov,mp4"
+_HEADER_FAMILIES = (_MP4_FAMILY, "matroska")
+_FIELD_ORDER_NAMES = ("unknown", "progressive", "tt", "bb", "tb", "bt")
 
 
 class LibavBackend:
@@ -74,7 +78,7 @@ class LibavBackend:
             raise ProbeFailed(f"FFmpeg cannot open it: {_reason(exc)}") from exc
         with container:
             return _facts(name, container, self.version(),
-                          boxes=lambda: mp4.stream_boxes(stream))
+                          layout=lambda: mp4.stream_layout(stream))
 
 
 _AVERROR_EPERM = 1   # what a demuxer returns as "error -1": not a permission
@@ -95,19 +99,21 @@ def _raise_os_error(path: str) -> None:
 
 
 def _facts(path: str, container: Any, source: str,
-           boxes: Callable[[], mp4.Boxes] | None = None) -> MediaFacts:
-    video, audio, other = [], [], 0
+           layout: Callable[[], mp4.Layout] | None = None) -> MediaFacts:
+    format_name = container.format.name
+    header = (layout or (lambda: mp4.layout(path)))() \
+        if format_name.startswith(_HEADER_FAMILIES) else mp4.Layout()
+    video: list[VideoStream] = []
+    audio: list[AudioStream] = []
+    other = 0
     for stream in container.streams:
         if stream.type == "video":
-            video.append(_video(stream))
+            video.append(_video(stream, header.rotation if not video else None))
         elif stream.type == "audio":
             audio.append(_audio(stream))
         else:
             other += 1
-    format_name = container.format.name
     duration = container.duration
-    found = (boxes or (lambda: mp4.read_boxes(path)))() \
-        if format_name.startswith(_MP4_FAMILY) else mp4.Boxes()
     video = _with_window_rate(container, video)
     return MediaFacts(
         path=path,
@@ -115,8 +121,12 @@ def _facts(path: str, container: Any, source: str,
         size_bytes=container.size if container.size and container.size > 0 else None,
         container=format_name,
         duration_s=positive(duration / _AV_TIME_BASE) if duration is not None else None,
-        fragmented=found.fragmented,
-        header_duration_s=found.header_duration_s,
+        fragmented=header.fragmented if format_name.startswith(_MP4_FAMILY) else None,
+        brand=header.brand,
+        moov_first=header.moov_first,
+        edit_lists=header.edit_lists,
+        header_duration_s=header.header_duration_s
+        if format_name.startswith(_MP4_FAMILY) else None,
         content_span_s=packets.content_span(container) if duration is None else None,
         video=tuple(video),
         audio=tuple(audio),
@@ -177,8 +187,10 @@ def _stream_duration(stream: Any) -> float | None:
     return positive(float(stream.duration * stream.time_base))
 
 
-def _video(stream: Any) -> VideoStream:
+def _video(stream: Any, rotation: float | None) -> VideoStream:
     context = stream.codec_context
+    pix_fmt = context.format.name if context is not None and context.format else None
+    chroma, depth = chroma_and_depth(pix_fmt)
     return VideoStream(
         index=stream.index,
         codec=_codec(stream),
@@ -186,9 +198,20 @@ def _video(stream: Any) -> VideoStream:
         declared_fps=_rate(stream.base_rate),
         width=(context.width or None) if context is not None else None,
         height=(context.height or None) if context is not None else None,
+        rotation=rotation,
         duration_s=_stream_duration(stream),
         cover_art=_cover_art(stream),
+        field_order=field_order(_field_order_name(context)),
+        chroma=chroma,
+        bit_depth=depth,
     )
+
+
+def _field_order_name(context: Any) -> str | None:
+    number = getattr(context, "field_order", None) if context is not None else None
+    if isinstance(number, int) and 0 <= number < len(_FIELD_ORDER_NAMES):
+        return _FIELD_ORDER_NAMES[number]
+    return None
 
 
 def _audio(stream: Any) -> AudioStream:

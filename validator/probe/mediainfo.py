@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from validator.probe import mp4
 from validator.probe.base import ProbeFailed, finite, positive
-from validator.records.facts import AudioStream, MediaFacts, VideoStream
+from validator.records.facts import AudioStream, FieldOrder, MediaFacts, VideoStream
 
 # MediaInfo "Format" names -> FFmpeg codec descriptor names.
 VIDEO_CODECS = {
@@ -30,6 +30,8 @@ AUDIO_CODECS = {
     "FLAC": "flac", "PCM": "pcm", "ALAC": "alac", "DTS": "dts", "AMR": "amr_nb",
     "WMA": "wmav2", "MLP FBA": "truehd",
 }
+_HEADER_CONTAINERS = ("MPEG-4", "QuickTime", "Matroska", "WebM")
+_SCAN_ORDERS: dict[str, FieldOrder] = {"TFF": "tt", "BFF": "bb"}
 _MPEG_AUDIO_LAYERS = {"Layer 1": "mp1", "Layer 2": "mp2", "Layer 3": "mp3"}
 
 
@@ -61,14 +63,19 @@ class MediaInfoBackend:
         if general is None or (general.format is None and len(info.tracks) <= 1):
             raise ProbeFailed("MediaInfo does not recognise it as media")
         container = general.format
+        header = mp4.layout(path) if container in _HEADER_CONTAINERS else mp4.Layout()
+        video_tracks = info.video_tracks or info.image_tracks
         return MediaFacts(
             path=path,
             source=self.version(),
             size_bytes=_int(general.file_size),
             container=container,
             duration_s=_seconds(general.duration),
-            fragmented=mp4.is_fragmented(path) if container == "MPEG-4" else None,
-            video=tuple(_video(i, t) for i, t in enumerate(info.video_tracks)),
+            fragmented=header.fragmented if container == "MPEG-4" else None,
+            brand=header.brand,
+            moov_first=header.moov_first,
+            edit_lists=header.edit_lists,
+            video=tuple(_video(i, t) for i, t in enumerate(video_tracks)),
             audio=tuple(_audio(i, t) for i, t in enumerate(info.audio_tracks)),
             other_streams=len(info.text_tracks) + len(info.other_tracks),
         )
@@ -134,7 +141,19 @@ def _video(position: int, track: Any) -> VideoStream:
         height=_int(track.height),
         rotation=_float(track.rotation),
         duration_s=_seconds(track.duration),
+        field_order=_field_order(track),
+        chroma=_first(track.chroma_subsampling),
+        bit_depth=_int(track.bit_depth),
     )
+
+
+def _field_order(track: Any) -> FieldOrder | None:
+    scan = _first(track.scan_type)
+    if scan == "Progressive":
+        return "progressive"
+    if scan in ("Interlaced", "MBAFF"):
+        return _SCAN_ORDERS.get(_first(track.scan_order) or "", "tt")
+    return None
 
 
 def _audio(position: int, track: Any) -> AudioStream:

@@ -1,8 +1,11 @@
 """Rule profiles: TOML data files that name rules, set their options, and extend each other.
 
-A profile file has ``description``, an optional ``extends`` (a profile name or
-a path relative to the file) and a ``[rules.<id>]`` table per rule, holding the
-rule's options plus ``severity`` and ``enabled``. The shipped profiles live in
+A profile file has ``description``, ``source`` (the documentation its limits come
+from), ``inputs`` (what the endpoint takes: video, audio, image), ``api_codes``
+(false for a platform that is not Akool: findings carry no Akool code), an
+optional ``extends`` (a profile name or a path relative to the file) and a
+``[rules.<id>]`` table per rule, holding the rule's options plus ``severity``
+and ``enabled``; a later file overrides what it sets. The shipped profiles live in
 the repository's ``rules/`` folder (inside the wheel: ``validator/profiles/shipped``).
 """
 
@@ -16,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, get_args
 
 from validator.profiles.snapshots import validated
 from validator.records.data import to_data
+from validator.records.facts import MediaFacts
 from validator.records.findings import Severity
 from validator.rules import RULES, Rule, RuleOptions
 
@@ -37,11 +41,13 @@ class ProfileError(ValueError):
 
 
 class ActiveRule(NamedTuple):
-    """A rule as a profile runs it: its severity and validated options."""
+    """A rule as a profile runs it: its severity, validated options and API code (none
+    under a profile whose findings carry no Akool code)."""
 
     rule: Rule
     severity: Severity
     options: RuleOptions
+    code: int | None = None
 
 
 class Profile(NamedTuple):
@@ -51,6 +57,15 @@ class Profile(NamedTuple):
     description: str
     sources: tuple[str, ...]
     rules: tuple[ActiveRule, ...]
+    source: str = ""
+    inputs: tuple[str, ...] = ("video",)
+
+    def takes(self, facts: MediaFacts) -> tuple[ActiveRule, ...]:
+        """The rules that judge this file: an image is judged as the image input when the
+        profile takes one, anything else by the rules for the video."""
+        if facts.is_image and "image" in self.inputs:
+            return tuple(active for active in self.rules if "image" in active.rule.inputs)
+        return tuple(active for active in self.rules if active.rule.inputs != ("image",))
 
     @property
     def digest(self) -> str:
@@ -62,10 +77,12 @@ class Profile(NamedTuple):
         return {
             "name": self.name,
             "description": self.description,
+            "source": self.source,
+            "inputs": list(self.inputs),
             "sources": list(self.sources),
             "rules": {
                 active.rule.id: {
-                    "code": active.rule.code,
+                    "code": active.code,
                     "severity": active.severity,
                     **to_data(active.options),
                 }
@@ -76,23 +93,26 @@ class Profile(NamedTuple):
     def to_snapshot(self) -> dict[str, Any]:
         """The validated profile as plain data (see :mod:`validator.profiles.snapshots`)."""
         return {"name": self.name, "description": self.description,
-                "sources": list(self.sources),
-                "rules": [[active.rule.id, active.severity, to_data(active.options)]
+                "sources": list(self.sources), "source": self.source,
+                "inputs": list(self.inputs),
+                "rules": [[active.rule.id, active.severity, to_data(active.options), active.code]
                           for active in self.rules]}
 
     @classmethod
     def from_snapshot(cls, data: dict[str, Any]) -> Profile:
         """A profile from :meth:`to_snapshot`'s data, without validating it again."""
         rules = []
-        for rule_id, severity, options in data["rules"]:
+        for rule_id, severity, options, code in data["rules"]:
             rule = RULES[rule_id]
             if severity not in get_args(Severity):
                 raise ValueError(f"bad severity {severity!r}")
             values = {key: tuple(value) if isinstance(value, list) else value
                       for key, value in options.items()}
-            rules.append(ActiveRule(rule=rule, severity=severity, options=rule.options(**values)))
+            rules.append(ActiveRule(rule=rule, severity=severity, options=rule.options(**values),
+                                    code=code if code == rule.code else None))
         return cls(name=data["name"], description=data["description"],
-                   sources=tuple(data["sources"]), rules=tuple(rules))
+                   sources=tuple(data["sources"]), rules=tuple(rules),
+                   source=data["source"], inputs=tuple(data["inputs"]))
 
 
 def profiles_dir() -> Path:
@@ -191,24 +211,42 @@ def _parse(source: str, data: dict[str, Any]) -> ProfileFile:
     return parsed
 
 
+class _Heading(NamedTuple):
+    """What a chain of profile files says besides its rules: the last file that says it wins."""
+
+    description: str = ""
+    source: str = ""
+    inputs: tuple[str, ...] = ("video",)
+    api_codes: bool = True
+
+    def then(self, layer: ProfileFile) -> _Heading:
+        return _Heading(
+            description=layer.description or self.description,
+            source=layer.source or self.source,
+            inputs=tuple(layer.inputs) if layer.inputs else self.inputs,
+            api_codes=self.api_codes if layer.api_codes is None else layer.api_codes)
+
+
 def _flatten(name: str, layers: list[tuple[str, ProfileFile]]) -> Profile:
     merged: dict[str, dict[str, Any]] = {}
     origin: dict[str, str] = {}
-    description = ""
+    heading = _Heading()
     for source, layer in layers:
-        description = layer.description or description
+        heading = heading.then(layer)
         for rule_id, table in layer.rules.items():
             merged[rule_id] = {**merged.get(rule_id, {}), **table}
             origin[rule_id] = source
     active = tuple(
-        rule for rule in (_activate(rule_id, table, origin[rule_id])
+        rule for rule in (_activate(rule_id, table, origin[rule_id], heading.api_codes)
                           for rule_id, table in merged.items())
         if rule is not None)
-    return Profile(name=name, description=description,
-                   sources=tuple(source for source, _ in layers), rules=active)
+    return Profile(name=name, description=heading.description,
+                   sources=tuple(source for source, _ in layers), rules=active,
+                   source=heading.source, inputs=heading.inputs)
 
 
-def _activate(rule_id: str, table: dict[str, Any], source: str) -> ActiveRule | None:
+def _activate(rule_id: str, table: dict[str, Any], source: str,
+              api_codes: bool) -> ActiveRule | None:
     from validator.profiles.schema import (
         RuleSettings,
         ValidationError,
@@ -226,4 +264,5 @@ def _activate(rule_id: str, table: dict[str, Any], source: str) -> ActiveRule | 
         raise ProfileError(f"{source}: {first_error(exc, f'rules.{rule_id}')}") from None
     if not settings.enabled:
         return None
-    return ActiveRule(rule=rule, severity=settings.severity or rule.severity, options=options)
+    return ActiveRule(rule=rule, severity=settings.severity or rule.severity, options=options,
+                      code=rule.code if api_codes else None)

@@ -18,6 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from validator.records.findings import Severity
 from validator.rules.base import Rule, RuleOptions
 
+Input = Literal["video", "audio", "image"]
+
 __all__ = ["ProfileFile", "RuleSettings", "ToolTable", "ValidationError", "first_error",
            "validate_options"]
 
@@ -28,6 +30,13 @@ class ProfileFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     description: str = Field(default="", description="What the profile is for (one line).")
+    source: str = Field(default="", description="Where the profile's limits come from: the "
+                        "pages read, and when.")
+    inputs: list[Input] | None = Field(
+        default=None, min_length=1, description="The inputs the endpoint takes (video, audio, "
+        "image); a file is judged as the input it is.")
+    api_codes: bool | None = Field(
+        default=None, description="Whether findings carry the API's error codes.")
     extends: str | None = Field(
         default=None, description="A profile this one builds on: a shipped profile's name "
         "(akool, akool-lipsync) or a .toml file, relative to this one.")

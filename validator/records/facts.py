@@ -14,12 +14,20 @@ from __future__ import annotations
 from typing import Any, Literal, NamedTuple
 
 ProblemKind = Literal["io", "parse", "lfs-pointer", "timeout", "crash", "remote"]
+FieldOrder = Literal["progressive", "tt", "bb", "tb", "bt"]
+IMAGE_CODECS = frozenset({"png", "mjpeg", "webp", "bmp", "tiff", "jpeg2000"})
+_IMAGE_CONTAINERS = ("_pipe", "image2", "PNG", "JPEG", "WebP", "BMP", "TIFF")
 RemoteFailure = Literal["not-found", "forbidden", "server-error", "timeout", "connection",
                         "redirect", "http-error", "budget"]
 
 
 class VideoStream(NamedTuple):
-    """One video stream; cover art (an attached picture) is flagged, not dropped."""
+    """One video stream; cover art (an attached picture) is flagged, not dropped.
+
+    ``field_order`` is ``progressive`` or how the fields are interlaced (``tt``,
+    ``bb``, ``tb``, ``bt``); ``chroma`` the chroma subsampling (``4:2:0``) and
+    ``bit_depth`` the bits per sample, both from the pixel format.
+    """
 
     index: int  # type: ignore[assignment]  # the stream's index: a field, not tuple.index
     codec: str | None
@@ -32,6 +40,18 @@ class VideoStream(NamedTuple):
     duration_s: float | None = None
     cover_art: bool = False
     window_fps: float | None = None
+    field_order: FieldOrder | None = None
+    chroma: str | None = None
+    bit_depth: int | None = None
+
+    @property
+    def displayed_size(self) -> tuple[int, int] | None:
+        """(width, height) as the picture is shown: swapped for a quarter-turn rotation."""
+        if self.width is None or self.height is None:
+            return None
+        if self.rotation is not None and round(abs(self.rotation)) % 180 == 90:
+            return self.height, self.width
+        return self.width, self.height
 
 
 class AudioStream(NamedTuple):
@@ -76,8 +96,10 @@ class MediaFacts(NamedTuple):
     ``problem_kind`` tells a file-system failure (``io``) from a file that is
     there but is not readable media (``parse``, ``lfs-pointer``, ``timeout``),
     and a URL whose media was not read (``remote``: see ``remote.failure``).
-    For a URL, ``remote`` says how the server answered and ``bytes_read`` how
-    many bytes of it were read; ``partner`` is set on a lipsync pair's audio.
+    ``brand``, ``moov_first`` and ``edit_lists`` come from the container's header
+    (:mod:`validator.probe.mp4`). For a URL, ``remote`` says how the server answered
+    and ``bytes_read`` how many bytes of it were read; ``partner`` is set on a lipsync
+    pair's audio.
 
     Readings other FFmpeg releases make differently: ``header_duration_s`` is
     an MP4/MOV movie header's duration (what FFmpeg 5.x reports, where 6.0 and
@@ -97,6 +119,9 @@ class MediaFacts(NamedTuple):
     fragmented: bool | None = None
     header_duration_s: float | None = None
     content_span_s: float | None = None
+    brand: str | None = None
+    moov_first: bool | None = None
+    edit_lists: bool | None = None
     video: tuple[VideoStream, ...] = ()
     audio: tuple[AudioStream, ...] = ()
     other_streams: int = 0
@@ -126,6 +151,14 @@ class MediaFacts(NamedTuple):
     def readable(self) -> bool:
         """True when the backend could parse the file as media."""
         return self.problem is None
+
+    @property
+    def is_image(self) -> bool:
+        """True for a still picture (PNG, JPEG ...): one image stream, no audio, no duration
+        worth the name (FFmpeg reads a single image as a one-frame video stream)."""
+        main = self.main_video
+        return (main is not None and main.codec in IMAGE_CODECS and not self.audio
+                and len(self.video) == 1 and (self.container or "").endswith(_IMAGE_CONTAINERS))
 
     @property
     def main_video(self) -> VideoStream | None:

@@ -1,27 +1,66 @@
-"""The rule registry: every rule a profile may name, by id."""
+"""The rule registry: every rule a profile may name, by id (one module per rule)."""
 
 from __future__ import annotations
 
-from validator.rules import access, audio, codec, duration, frame_rate, pair, readable, size, url
+from validator.rules import (
+    aspect_ratio,
+    audio_format,
+    audio_input,
+    audio_present,
+    av_duration_match,
+    container_format,
+    faststart,
+    file_access,
+    image_input,
+    lipsync_frame_rate,
+    max_duration,
+    max_frame_rate,
+    max_size,
+    min_duration,
+    min_frame_rate,
+    no_edit_lists,
+    picture_size,
+    pixel_format,
+    progressive,
+    readable,
+    url_content_type,
+    url_exists,
+    url_policy,
+    url_reachable,
+    url_read_limit,
+    video_codec,
+)
 from validator.rules.base import Doubt, Rule, RuleOptions, Violation
 
 RULES: dict[str, Rule] = {
-    rule.id: rule
-    for rule in (
-        access.RULE,
-        readable.RULE,
-        audio.RULE,
-        duration.RULE,
-        size.RULE,
-        codec.RULE,
-        frame_rate.MAX_FRAME_RATE,
-        frame_rate.LIPSYNC_FRAME_RATE,
-        url.URL_EXISTS,
-        url.URL_REACHABLE,
-        url.URL_CONTENT_TYPE,
-        url.URL_READ_LIMIT,
-        pair.AUDIO_INPUT,
-        pair.AV_DURATION_MATCH,
+    module.RULE.id: module.RULE
+    for module in (
+        file_access,
+        readable,
+        audio_present,
+        max_duration,
+        max_size,
+        video_codec,
+        max_frame_rate,
+        lipsync_frame_rate,
+        url_exists,
+        url_reachable,
+        url_content_type,
+        url_read_limit,
+        audio_input,
+        av_duration_match,
+        min_duration,
+        min_frame_rate,
+        picture_size,
+        aspect_ratio,
+        container_format,
+        audio_format,
+        progressive,
+        pixel_format,
+        faststart,
+        no_edit_lists,
+        image_input,
+        url_policy,
     )
 }
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
-from validator.records.facts import MediaFacts
+from validator.records.facts import MediaFacts, VideoStream
 from validator.records.findings import Severity, Value
 
 RuleOptions = Any
@@ -103,6 +103,61 @@ def fmt_number(value: float, digits: int = 3) -> str:
     """A number without trailing zeros: 60 → '60', 60.058 → '60.058'."""
     text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
     return text or "0"
+
+
+def against_bound(value: float | None, limit: float, unit: Callable[[float], str], what: str,
+                  most: bool, unknown_hint: str | None = None,
+                  digits: int = 6) -> Iterator[Violation]:
+    """A reading against a maximum (``most``) or a minimum: unknown gives an advisory
+    warning; past the bound gives ``'61 s > 60 s'``; equal to it passes."""
+    if value is None:
+        yield Violation(f"{what} unknown: cannot check the {unit(limit)} "
+                        f"{'limit' if most else 'minimum'}",
+                        limit=limit, advisory=True, hint=unknown_hint)
+    elif value > limit if most else value < limit:
+        yield Violation(f"{unit(value)} {'>' if most else '<'} {unit(limit)}",
+                        actual=round(value, digits), limit=limit)
+
+
+def duration_doubt(facts: MediaFacts, limit: float) -> Doubt | None:
+    """Why a container duration may sit on the other side of ``limit`` for FFmpeg, or None.
+
+    No duration: every release reads none, and the content's span judges where it is
+    known. Near the limit: every FFmpeg release reads the same value, so only another
+    prober's reading is in doubt."""
+    if facts.duration_s is None:
+        return Doubt("no container duration") if facts.content_span_s is None else None
+    if near(facts.duration_s, limit, relative=0.02, absolute=1.0):
+        return Doubt(f"{seconds(facts.duration_s)} is within a second of the limit",
+                     ffmpeg_agrees=True)
+    return None
+
+
+def seconds(value: float) -> str:
+    """A duration for messages: 60.0 → '60 s'."""
+    return f"{fmt_number(value)} s"
+
+
+def fps(value: float) -> str:
+    """A frame rate for messages: 29.97 → '29.97 fps'."""
+    return f"{fmt_number(value)} fps"
+
+
+def shown_size(stream: VideoStream) -> str:
+    """'1080×1920 as displayed (1920×1080 rotated 90°)'."""
+    size = stream.displayed_size
+    if size is None:
+        return "picture of unknown size"
+    shown = f"{size[0]}×{size[1]}"
+    if (stream.width, stream.height) != size:
+        shown += f" as displayed ({stream.width}×{stream.height} rotated " \
+                 f"{fmt_number(abs(stream.rotation or 0))}°)"
+    return shown
+
+
+def one_of(names: list[str] | tuple[str, ...]) -> str:
+    """'H.264, HEVC or AV1'."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 def docstring(text: str | None) -> str:

@@ -5,11 +5,8 @@ media at all) is rejected by the API as "upload a video in another encoding
 format". A Git LFS pointer (a small text file standing in for the video on a
 machine without LFS) is reported as such.
 
-Doubt: when FFmpeg's libraries in-process cannot open a file, ``ffprobe`` (the
+Doubt: when FFmpeg's libraries in-process cannot open a file, ffprobe (the
 API's prober) is asked too, since FFmpeg versions differ in what they accept.
-
-Fix: re-export the video from its source (e.g. ``ffmpeg -i in.mov -c:v libx264
--c:a aac out.mp4``); for an LFS pointer run ``git lfs pull``.
 """
 
 from __future__ import annotations
@@ -49,7 +46,8 @@ RULE = Rule(
     code=1209,
     severity="error",
     summary="the file is media FFmpeg can open",
-    hint="Re-export the video, e.g. `ffmpeg -i in.mov -c:v libx264 -c:a aac out.mp4`.",
+    hint="Re-export the video from its source, e.g. "
+    "`ffmpeg -i in.mov -c:v libx264 -c:a aac out.mp4`; for a Git LFS pointer run `git lfs pull`.",
     doc=docstring(__doc__),
     check=check,
     doubt=doubt,

@@ -2,9 +2,6 @@
 
 The API needs a soundtrack to lip-sync or translate. A silent audio track
 passes: the API only checks that one is there.
-
-Fix: add the voice track, or at least a silent one:
-``ffmpeg -i in.mp4 -f lavfi -i anullsrc -c:v copy -c:a aac -shortest out.mp4``.
 """
 
 from __future__ import annotations
@@ -29,7 +26,7 @@ RULE = Rule(
     code=1203,
     severity="error",
     summary="the video has an audio stream",
-    hint="Add an audio track (a silent one will do): "
+    hint="Add the voice track, or at least a silent one: "
     "`ffmpeg -i in.mp4 -f lavfi -i anullsrc -c:v copy -c:a aac -shortest out.mp4`.",
     doc=docstring(__doc__),
     check=check,

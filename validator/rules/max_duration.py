@@ -1,18 +1,17 @@
-"""1204 — the container duration must not exceed the limit (60 s by default).
+"""1204 — the container duration must not exceed ``max_seconds``.
 
 The API reads the container's duration as FFmpeg reports it (ffprobe's
-``format.duration``), which can run past the last video frame: AAC encoder
+format.duration), which can run past the last video frame: AAC encoder
 priming or an audio track longer than the video both count (the message says
 which track makes it long). A value equal to the limit passes. A container
 that records no duration (a WebM written to a pipe by a browser) fails when
 its content runs past the limit, and gets a warning otherwise.
 
-Doubt: within 1 s (or 2 %) of the limit, a missing duration, or a fragmented
-MP4 (FFmpeg versions disagree on those) — the verdict is confirmed with
-``ffprobe`` when it is installed.
-
-Fix: trim below the limit, re-encoding so the cut is exact:
-``ffmpeg -i in.mp4 -t 59.5 -c:v libx264 -c:a aac out.mp4`` (or ``media-preflight fix``).
+Doubt: a fragmented MP4 (FFmpeg releases disagree on its duration), a missing
+duration whose content could not be measured, or (for a reading that is not
+FFmpeg's) a value within 1 s (or 2 %) of the limit — the verdict is confirmed
+with ffprobe when it is installed. Where FFmpeg 5.x reads the movie header's
+duration and 6.0 and newer the tracks', both readings are judged.
 """
 
 from __future__ import annotations
@@ -25,10 +24,14 @@ from validator.rules.base import (
     Doubt,
     Rule,
     Violation,
+    against_bound,
     docstring,
+    duration_doubt,
     fmt_number,
-    near,
+    seconds,
 )
+
+_REMUX = "Remux so the container records its duration: `ffmpeg -i in.webm -c copy out.webm`."
 
 
 class Options(NamedTuple):
@@ -36,23 +39,17 @@ class Options(NamedTuple):
 
 
 def check(facts: MediaFacts, options: Options) -> Iterator[Violation]:
-    limit = options.max_seconds
-    span = facts.content_span_s
+    limit, span = options.max_seconds, facts.content_span_s
     if facts.duration_s is None and span is not None and span > limit:
-        yield Violation(f"no container duration; its content runs {fmt_number(span)} s > "
-                        f"{fmt_number(limit)} s", actual=round(span, 6), limit=limit,
+        yield Violation(f"no container duration; its content runs {seconds(span)} > "
+                        f"{seconds(limit)}", actual=round(span, 6), limit=limit,
                         hint="Remux so the container records its duration, trimming it "
                         "under the limit: `media-preflight fix`.")
-    elif facts.duration_s is None:
-        yield Violation(
-            f"container duration unknown: cannot check the {fmt_number(limit)} s limit",
-            limit=limit, advisory=True,
-            hint="Remux so the container records its duration: "
-            "`ffmpeg -i in.webm -c copy out.webm`.")
-    elif facts.duration_s > limit:
-        yield Violation(f"{fmt_number(facts.duration_s)} s > {fmt_number(limit)} s"
-                        f"{longest_stream(facts)}",
-                        actual=round(facts.duration_s, 6), limit=limit)
+        return
+    for violation in against_bound(facts.duration_s, limit, seconds, "container duration",
+                                   most=True, unknown_hint=_REMUX):
+        yield violation._replace(message=violation.message + longest_stream(facts)) \
+            if not violation.advisory else violation
 
 
 def longest_stream(facts: MediaFacts) -> str:
@@ -69,15 +66,10 @@ def longest_stream(facts: MediaFacts) -> str:
 
 
 def doubt(facts: MediaFacts, options: Options) -> str | Doubt | None:
-    if facts.duration_s is None:   # every release reads none; its content span, if known, judges
-        return "no container duration" if facts.content_span_s is None else None
-    if facts.fragmented:
+    if facts.duration_s is not None and facts.fragmented:
         return Doubt("fragmented MP4: FFmpeg versions read its duration differently "
                      "(some far longer than the content)", ffprobe_only=True)
-    if near(facts.duration_s, options.max_seconds, relative=0.02, absolute=1.0):
-        return Doubt(f"{fmt_number(facts.duration_s)} s is within a second of the limit",
-                     ffmpeg_agrees=True)
-    return None
+    return duration_doubt(facts, options.max_seconds)
 
 
 def describe(facts: MediaFacts) -> str:
@@ -92,9 +84,10 @@ RULE = Rule(
     id="max-duration",
     code=1204,
     severity="error",
-    summary="the container duration is at most 60 s",
-    hint="Trim it under the limit, re-encoding: "
-    "`ffmpeg -i in.mp4 -t 59.5 -c:v libx264 -c:a aac out.mp4`.",
+    summary=f"the container duration is at most {seconds(Options().max_seconds)}",
+    hint="Trim it under the limit, re-encoding so the cut is exact: "
+    f"`ffmpeg -i in.mp4 -t {fmt_number(Options().max_seconds - 0.5)} -c:v libx264 -c:a aac "
+    "out.mp4` (or `media-preflight fix`).",
     doc=docstring(__doc__),
     check=check,
     options=Options,

@@ -1,12 +1,10 @@
-"""1207 — the file must not be larger than the API's "300M".
+"""1207 — the file must not be larger than the API's "300M" (``max_bytes``).
 
 "300M" is ambiguous: 300 MB (300,000,000 bytes) or 300 MiB (314,572,800
-bytes). The rule errs on the safe side and fails above 300,000,000 bytes; its
-message states the size both ways so you can judge. For a URL the size is the
-server's ``Content-Length``: a URL over the limit fails without being downloaded.
-
-Fix: re-encode at a lower bitrate, or shorten the video:
-``ffmpeg -i in.mp4 -c:v libx264 -crf 26 -c:a aac -b:a 128k out.mp4``.
+bytes). The rule errs on the safe side: its default is the MB reading, and
+its message states the size both ways so you can judge. For a URL the size is
+the server's Content-Length: a URL over the limit fails without being
+downloaded.
 """
 
 from __future__ import annotations
@@ -37,8 +35,8 @@ def check(facts: MediaFacts, options: Options) -> Iterator[Violation]:
     if size is not None and size > limit:
         yield Violation(
             f"{human_size(size)} > {limit / _MB:g} MB ({limit:,} bytes = "
-            f"{limit / _MIB:.1f} MiB); if the API's \"300M\" means MiB the limit is "
-            f"{300 * _MIB:,} bytes",
+            f"{limit / _MIB:.1f} MiB); if the API's \"{limit / _MB:g}M\" means MiB the limit "
+            f"is {round(limit / _MB * _MIB):,} bytes",
             actual=size, limit=limit)
 
 
@@ -50,8 +48,8 @@ RULE = Rule(
     id="max-size",
     code=1207,
     severity="error",
-    summary="the file is at most 300,000,000 bytes",
-    hint="Re-encode at a lower bitrate: "
+    summary=f"the file is at most {Options().max_bytes:,} bytes",
+    hint="Re-encode at a lower bitrate, or shorten the video: "
     "`ffmpeg -i in.mp4 -c:v libx264 -crf 26 -c:a aac -b:a 128k out.mp4`.",
     doc=docstring(__doc__),
     check=check,

@@ -2,9 +2,6 @@
 
 This is not an API code: the file never reached a prober. A file named on the
 command line that cannot be read makes the run exit with status 2.
-
-Fix: check the path and its permissions; FIFOs, sockets and devices are not
-video files.
 """
 
 from __future__ import annotations
@@ -25,7 +22,8 @@ RULE = Rule(
     code=None,
     severity="error",
     summary="the file can be read from disk",
-    hint="Check that the path exists and that you may read it.",
+    hint="Check that the path exists and that you may read it; FIFOs, sockets and devices "
+    "are not media files.",
     doc=docstring(__doc__),
     check=check,
     applies_to_unreadable=True,

@@ -1,12 +1,9 @@
-"""1209 — the video stream must use an accepted codec: H.264, HEVC, VP8, VP9 or AV1.
+"""1209 — the video stream must use an accepted codec (``allowed``, FFmpeg's codec names).
 
 "The video stream" is the first video stream that is not cover art (an
 attached picture such as an album cover in an .m4a). A file with no such
 stream (audio only, cover art only, subtitles only) fails too, and so does a
 stream whose codec the prober cannot name.
-
-Fix: re-encode the video to H.264 in MP4:
-``ffmpeg -i in.mov -c:v libx264 -pix_fmt yuv420p -c:a aac out.mp4``.
 """
 
 from __future__ import annotations
@@ -15,13 +12,13 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from validator.records.facts import MediaFacts
-from validator.rules.base import Rule, Violation, docstring
+from validator.rules.base import Rule, Violation, docstring, one_of
 
-DEFAULT_ALLOWED = ("h264", "hevc", "vp8", "vp9", "av1")
+_DISPLAY = {"h264": "H.264", "hevc": "HEVC", "vp8": "VP8", "vp9": "VP9", "av1": "AV1"}
 
 
 class Options(NamedTuple):
-    allowed: tuple[str, ...] = DEFAULT_ALLOWED   # FFmpeg codec names, in any case
+    allowed: tuple[str, ...] = ("h264", "hevc", "vp8", "vp9", "av1")
 
 
 def _no_video_reason(facts: MediaFacts) -> str:
@@ -54,8 +51,9 @@ RULE = Rule(
     id="video-codec",
     code=1209,
     severity="error",
-    summary="the video codec is H.264, HEVC, VP8, VP9 or AV1",
-    hint="Re-encode to H.264: `ffmpeg -i in.mov -c:v libx264 -pix_fmt yuv420p -c:a aac out.mp4`.",
+    summary="the video codec is " + one_of([_DISPLAY.get(c, c) for c in Options().allowed]),
+    hint="Re-encode the video to H.264 in MP4: "
+    "`ffmpeg -i in.mov -c:v libx264 -pix_fmt yuv420p -c:a aac out.mp4`.",
     doc=docstring(__doc__),
     check=check,
     options=Options,

@@ -1,0 +1,249 @@
+"""A profile per endpoint and platform: shipped with a source, listed, documented, and judging
+real media made with FFmpeg (and a real HTTP server for URL policy) just inside and outside."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from conftest import HAS_FFMPEG, REPO, fixture_path
+from test_rule_kinds import H264, custom, facts_of, failing, ffmpeg
+
+from validator.api import validate
+from validator.check.engine import evaluate
+from validator.output.explain import profiles_listing, profiles_table
+from validator.profiles.catalog import HOOKS
+from validator.profiles.profile import load_profile, shipped_profiles
+from validator.records.facts import MediaFacts, RemoteFacts
+
+pytestmark = pytest.mark.skipif(not HAS_FFMPEG, reason="ffmpeg is not installed")
+
+EXPECTED_PROFILES = {"akool", "akool-lipsync", "akool-translate", "akool-faceswap",
+                     "akool-character-swap", "akool-character-swap-kling", "tiktok",
+                     "instagram-reels", "sync-so", "tavus", "runway", "youtube-shorts"}
+
+
+def test_every_profile_is_shipped_with_its_source_and_inputs() -> None:
+    assert set(shipped_profiles()) == EXPECTED_PROFILES
+    for name, path in shipped_profiles().items():
+        profile = load_profile(name)
+        assert re.search(r"read 2026-12-06", profile.source), name
+        assert "Source" in path.read_text() or "Sources" in path.read_text(), name
+        assert profile.description and profile.inputs
+
+
+def test_profiles_lists_each_with_description_and_source() -> None:
+    listing = profiles_listing().splitlines()
+    assert len(listing) == 2 * len(EXPECTED_PROFILES)
+    assert "akool-translate: Akool video translation: the API limits, with 1210 above 30 fps" \
+        in listing
+    assert "    source: docs.akool.com ai-tools-suite/video-translation.mdx, read 2026-12-06" \
+        in listing
+
+
+def test_readme_profile_table_is_generated_from_the_profiles() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- profiles-table:start -->\n(.*?)\n<!-- profiles-table:end -->",
+                      readme, flags=re.S)
+    assert block is not None and block.group(1) == profiles_table()
+
+
+def test_a_precommit_hook_per_profile() -> None:
+    assert {hook.profile for hook in HOOKS} == EXPECTED_PROFILES
+    assert HOOKS[0].id == "media-preflight" and HOOKS[1].id == "media-preflight-lipsync"
+
+
+def test_platform_findings_carry_no_akool_code(tmp_path: Path) -> None:
+    clip = ffmpeg(tmp_path / "c.mkv", "-c:v", "mpeg4", seconds=1)
+    findings = evaluate(load_profile("tavus"), facts_of(clip))
+    assert {f.rule for f in findings} == {"container-format", "video-codec", "min-duration"}
+    assert all(f.code is None for f in findings)
+
+
+@pytest.mark.parametrize(("fps", "translate", "akool"), [(30, [], []), (31, [1210], []),
+                                                        (45, [1210], [])])
+def test_translate_rejects_above_30_fps(tmp_path: Path, fps: int, translate: list[int],
+                                         akool: list[int]) -> None:
+    clip = ffmpeg(tmp_path / "c.mp4", *H264, "-c:a", "aac", video=f"testsrc=s=16x16:r={fps}",
+                  audio="sine", seconds=1)
+    facts = facts_of(clip)
+    for profile, codes in (("akool-translate", translate), ("akool", akool)):
+        assert [f.code for f in evaluate(load_profile(profile), facts)
+                if f.severity == "error"] == codes
+
+
+@pytest.mark.parametrize(("seconds", "rule"), [(0.96, "min-duration"), (1.04, None),
+                                               (119.9, None), (121.0, "max-duration")])
+def test_character_swap_takes_1_to_120_seconds(tmp_path: Path, seconds: float,
+                                               rule: str | None) -> None:
+    clip = ffmpeg(tmp_path / "c.mp4", *H264, video="color=s=16x16:r=25", seconds=seconds)
+    assert failing(clip, "akool-character-swap") == ({rule} if rule else set())
+
+
+@pytest.mark.parametrize(("seconds", "rule"), [(2.96, "min-duration"), (3.04, None),
+                                               (29.9, None), (30.5, "max-duration")])
+def test_kling_takes_3_to_30_seconds(tmp_path: Path, seconds: float, rule: str | None) -> None:
+    clip = ffmpeg(tmp_path / "c.mp4", *H264, video="color=s=16x16:r=25", seconds=seconds)
+    assert failing(clip, "akool-character-swap-kling") == ({rule} if rule else set())
+
+
+def test_character_swap_wants_mp4(tmp_path: Path) -> None:
+    mov = ffmpeg(tmp_path / "c.mov", *H264, seconds=2)
+    assert failing(mov, "akool-character-swap") == {"container-format"}
+
+
+def image(tmp_path: Path, size: str, name: str = "face.png") -> Path:
+    out = tmp_path / name
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", f"color=s={size}",
+                    "-frames:v", "1", str(out)], check=True, timeout=60)
+    return out
+
+
+def test_an_image_is_judged_as_the_character_image(tmp_path: Path) -> None:
+    face = image(tmp_path, "300x300")
+    assert failing(face, "akool-character-swap") == set()
+    assert failing(face, "akool") == {"video-codec", "audio-present", "max-duration"}
+    report = validate(face, profile="akool-character-swap")
+    assert report.ok and report.findings == []
+
+
+@pytest.mark.parametrize(("size", "fails"), [("300x300", False), ("298x300", True),
+                                             ("300x298", True), ("300x750", False),
+                                             ("300x752", True), ("750x300", False),
+                                             ("752x300", True)])
+def test_kling_image_sides_and_aspect_ratio(tmp_path: Path, size: str, fails: bool) -> None:
+    face = image(tmp_path, size)
+    assert ("image-input" in failing(face, "akool-character-swap-kling")) is fails
+
+
+def test_kling_image_format(tmp_path: Path) -> None:
+    assert failing(image(tmp_path, "300x300", "face.jpg"), "akool-character-swap-kling") == set()
+    [finding] = evaluate(load_profile("akool-character-swap-kling"),
+                         facts_of(image(tmp_path, "300x300", "face.bmp")))
+    assert finding.message == "image format bmp is not accepted (png, jpeg)"
+
+
+def test_image_bytes_limit(tmp_path: Path) -> None:
+    face = image(tmp_path, "300x300")
+    size = face.stat().st_size
+    inside = custom(tmp_path, f'extends = "akool-character-swap"\n[rules.image-input]\n'
+                              f"max_bytes = {size}\n")
+    assert "image-input" not in failing(face, inside)
+    outside = custom(tmp_path, f'extends = "akool-character-swap"\n[rules.image-input]\n'
+                               f"max_bytes = {size - 1}\n")
+    assert "image-input" in failing(face, outside)
+
+
+def test_faceswap_formats_and_duration_advice(tmp_path: Path) -> None:
+    avi = ffmpeg(tmp_path / "c.avi", "-c:v", "mpeg4", seconds=1)
+    webm = ffmpeg(tmp_path / "c.webm", "-c:v", "libvpx", seconds=1)
+    long_take = ffmpeg(tmp_path / "long.mp4", *H264, video="color=s=16x16:r=1", seconds=61)
+    assert failing(avi, "akool-faceswap") == set()
+    assert failing(webm, "akool-faceswap") == {"container-format"}
+    [advice] = evaluate(load_profile("akool-faceswap"), facts_of(long_take))
+    assert (advice.rule, advice.severity, advice.code) == ("max-duration", "warning", None)
+
+
+@pytest.mark.parametrize(("size", "fails"), [("4096x2160", False), ("4098x2160", True),
+                                             ("4096x2162", True)])
+def test_sync_so_up_to_4k(tmp_path: Path, size: str, fails: bool) -> None:
+    clip = ffmpeg(tmp_path / "c.mp4", *H264, video=f"color=s={size}:r=25", seconds=0.04)
+    assert ("picture-size" in failing(clip, "sync-so")) is fails
+
+
+@pytest.mark.parametrize(("seconds", "fails"), [(60.0, False), (59.0, True)])
+def test_tavus_needs_a_minute(tmp_path: Path, seconds: float, fails: bool) -> None:
+    clip = ffmpeg(tmp_path / "c.mp4", *H264, video="color=s=16x16:r=1", seconds=seconds)
+    assert ("min-duration" in failing(clip, "tavus")) is fails
+
+
+@pytest.mark.parametrize(("size", "seconds", "rules"), [
+    ("36x64", 1.0, set()), ("36x64", 180.0, set()), ("36x64", 181.0, {"max-duration"}),
+    ("36x64", 0.96, {"min-duration"}), ("64x64", 1.0, {"aspect-ratio"}),
+    ("64x36", 1.0, {"aspect-ratio"}), ("38x64", 1.0, {"aspect-ratio"}),
+])
+def test_youtube_shorts_are_9_16_and_up_to_3_minutes(tmp_path: Path, size: str, seconds: float,
+                                                     rules: set[str]) -> None:
+    clip = ffmpeg(tmp_path / "c.mp4", *H264, video=f"color=s={size}:r=25", seconds=seconds)
+    assert failing(clip, "youtube-shorts") == rules
+
+
+def remote(url: str, redirects: int = 0, length: int | None = 1000,
+           content_type: str | None = "video/mp4") -> MediaFacts:
+    return MediaFacts(path=url, source="test", remote=RemoteFacts(
+        url=url, redirects=redirects, status=200, content_type=content_type,
+        content_length=length))
+
+
+@pytest.mark.parametrize(("facts", "messages"), [
+    (remote("https://cdn.example.com/a.mp4"), []),
+    (remote("http://cdn.example.com/a.mp4"), ["the URL uses http, not https"]),
+    (remote("https://203.0.113.7/a.mp4"), ["the URL's host is an IP address, not a domain name"]),
+    (remote("https://[2001:db8::1]/a.mp4"),
+     ["the URL's host is an IP address, not a domain name"]),
+    (remote("https://cdn.example.com/a.mp4", redirects=1),
+     ["the URL redirects (1 time(s)); it must answer itself"]),
+    (remote("https://cdn.example.com/a.mp4", length=None), ["the server sends no Content-Length"]),
+    (remote("https://cdn.example.com/a.mp4", length=32_000_000), []),
+    (remote("https://cdn.example.com/a.mp4", length=32_000_001),
+     ["Content-Length 32,000,001 bytes > 32,000,000 bytes"]),
+    (remote("https://cdn.example.com/" + "a" * 2020 + ".mp4"), []),
+    (remote("https://cdn.example.com/" + "a" * 2021 + ".mp4"),
+     ["the URL is 2049 characters long (> 2048)"]),
+])
+def test_runway_url_policy(facts: MediaFacts, messages: list[str]) -> None:
+    found = [f.message for f in evaluate(load_profile("runway"), facts) if f.rule == "url-policy"]
+    assert found == messages
+
+
+class _Routes(BaseHTTPRequestHandler):
+    clip = fixture_path("pass/h264_aac_25fps.mp4").read_bytes()
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self.answer(head=True)
+
+    def do_GET(self) -> None:  # noqa: N802
+        self.answer(head=False)
+
+    def answer(self, head: bool) -> None:
+        if self.path.startswith("/hop"):
+            self.send_response(302)
+            self.send_header("Location", "/clip.mp4")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "video/mp4")
+        self.send_header("Content-Length", str(len(self.clip)))
+        self.end_headers()
+        if not head:
+            self.wfile.write(self.clip)
+
+
+@pytest.fixture(scope="module")
+def port() -> Iterator[int]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Routes)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield httpd.server_address[1]
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_runway_url_policy_on_a_real_server(port: int) -> None:
+    by_ip = validate(f"http://127.0.0.1:{port}/hop/clip.mp4", profile="runway")
+    messages = [f.message for f in by_ip.findings if f.rule == "url-policy"]
+    assert messages == ["the URL uses http, not https",
+                        "the URL's host is an IP address, not a domain name",
+                        "the URL redirects (1 time(s)); it must answer itself"]
+    by_name = validate(f"http://localhost:{port}/clip.mp4", profile="runway")
+    assert [f.message for f in by_name.findings if f.rule == "url-policy"] == \
+        ["the URL uses http, not https"]
