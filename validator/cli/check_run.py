@@ -16,6 +16,7 @@ from validator.output.text import summary_lines
 from validator.profiles.profile import Profile, load_profile
 from validator.records.findings import Summary
 from validator.run.discover import discover
+from validator.run.pool import bounded_workers
 
 if TYPE_CHECKING:
     from validator.run.cluster import ClusterExecutor
@@ -110,7 +111,7 @@ def check_paths(settings: Settings, profile: Profile, stream: TextIO,
     summary = Summary()
     with cluster_executor(settings) as executor:
         formatter.begin(profile.name)
-        jobs = executor.workers if executor is not None else settings.jobs
+        jobs = executor.workers if executor is not None else bounded_workers(settings.jobs)
         if settings.pairs:
             from validator.check.pairs import Pair, check_pairs
 
