@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import os
+import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, TextIO
 
@@ -14,11 +16,13 @@ from validator.cli.settings import Settings
 from validator.output import get_formatter
 from validator.output.text import summary_lines
 from validator.profiles.profile import Profile, load_profile
-from validator.records.findings import Summary
+from validator.records.findings import Report, Summary, printable_path
 from validator.run.discover import discover
 from validator.run.pool import bounded_workers
 
 if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
+
     from validator.run.cluster import ClusterExecutor
 
 # ``--output FILE`` with ``--format auto``: the format its extension names (else text).
@@ -46,28 +50,103 @@ def file_format(name: str, path: str) -> str:
     return FILE_FORMATS.get(os.path.splitext(path)[1].lower(), "text")
 
 
+class OutputError(ValueError):
+    """``--output`` cannot be written (a usage error: exit 2 with the reason)."""
+
+
 @contextmanager
-def atomic_text_file(path: str) -> Iterator[TextIO]:
-    """A UTF-8 file that appears whole or not at all: written beside it, then renamed over it."""
+def output_file(path: str) -> Iterator[TextIO]:
+    """Where ``--output`` writes: a regular file (or the one a symlink names) replaced
+    atomically, a FIFO or a character device (``/dev/null``) written through; anything
+    else is refused. A failed write is an :class:`OutputError`, the old report kept."""
+    if _writes_through(path):
+        with _open_sink(path, lambda: os.open(path, os.O_WRONLY)) as handle:
+            yield handle
+    else:
+        with atomic_text_file(os.path.realpath(path), shown=path) as handle:
+            yield handle
+
+
+def _writes_through(path: str) -> bool:
+    """True for a FIFO or a character device, False for a regular or a new file; refuses the
+    rest (a socket, a block device, a link loop)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+    if stat.S_ISREG(mode):
+        return False
+    if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
+        return True
+    raise OutputError(f"--output {printable_path(path)}: not a regular file, a FIFO or a "
+                      "character device; not replaced")
+
+
+def _cannot_write(path: str, exc: OSError) -> OutputError:
+    return OutputError(f"cannot write --output {printable_path(path)}: {exc.strerror or exc}")
+
+
+class _Sink(io.FileIO):
+    """The raw file under ``--output``: a write that fails says which file and why."""
+
+    def __init__(self, fd: int, shown: str) -> None:
+        super().__init__(fd, "w")
+        self.shown = shown
+
+    def write(self, data: ReadableBuffer) -> int:
+        try:
+            return super().write(data) or 0
+        except OSError as exc:
+            raise _cannot_write(self.shown, exc) from None
+
+
+@contextmanager
+def _open_sink(shown: str, opener: Callable[[], int]) -> Iterator[TextIO]:
+    """A UTF-8 text stream on the file ``opener`` opens, its write errors OutputErrors."""
+    try:
+        fd = opener()
+    except OSError as exc:
+        raise _cannot_write(shown, exc) from None
+    with io.TextIOWrapper(io.BufferedWriter(_Sink(fd, shown)), encoding="utf-8") as handle:
+        yield handle
+
+
+@contextmanager
+def atomic_text_file(target: str, shown: str | None = None) -> Iterator[TextIO]:
+    """A UTF-8 file that appears whole or not at all: written beside it, then renamed over it
+    (``shown``: its name in messages, if not ``target``)."""
     import tempfile
 
-    target = os.path.abspath(path)
-    try:
+    shown = shown or target
+    made: list[str] = []
+
+    def create() -> int:
         fd, temp = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".tmp",
                                     prefix=f".{os.path.basename(target)}.")
-    except OSError as exc:
-        raise ValueError(f"cannot write --output {path}: {exc.strerror or exc}") from None
+        made.append(temp)
+        return fd
+
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with _open_sink(shown, create) as handle:
             yield handle
             handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, _new_file_mode(target))
-        os.replace(temp, target)
+            _fsync(handle, shown)
+        os.chmod(made[0], _new_file_mode(target))
+        os.replace(made[0], target)
     except BaseException:
-        with suppress(OSError):
-            os.unlink(temp)
+        for temp in made:
+            with suppress(OSError):
+                os.unlink(temp)
         raise
+
+
+def _fsync(handle: TextIO, shown: str) -> None:
+    try:
+        os.fsync(handle.fileno())
+    except OSError as exc:
+        raise _cannot_write(shown, exc) from None
 
 
 def _new_file_mode(path: str) -> int:
@@ -124,13 +203,23 @@ def check_paths(settings: Settings, profile: Profile, stream: TextIO,
                                     include_hidden=settings.include_hidden,
                                     cache_dir=settings.cache_dir, gitignore=settings.gitignore,
                                     timeout=settings.timeout, executor=executor)
-        for report in reports:
-            summary.add(report)
-            formatter.report(report)
-            progress.advance(report)
+        try:
+            for report in reports:
+                summary.add(report)
+                formatter.report(report)
+                progress.advance(report)
+        finally:   # also when stdout was closed: the run's workers go with it
+            _stop(reports)
     progress.close()
     formatter.end(summary)
     return summary
+
+
+def _stop(reports: Iterator[Report]) -> None:
+    """Close a generator of reports, killing the workers it still runs."""
+    close = getattr(reports, "close", None)
+    if close is not None:
+        close()
 
 
 def run_check(settings: Settings, stream: TextIO | None = None) -> int:
@@ -146,7 +235,7 @@ def run_check(settings: Settings, stream: TextIO | None = None) -> int:
         settings.paths, settings.exclude, settings.include_hidden, settings.gitignore))
     try:
         if settings.output:
-            with atomic_text_file(settings.output) as handle:
+            with output_file(settings.output) as handle:
                 name = file_format(settings.output_format, settings.output)
                 summary = check_paths(settings, profile, handle, (name, False), progress)
             out.writelines(line + "\n" for line in summary_lines(summary))

@@ -41,6 +41,21 @@ def _stderr_handler(logger: logging.Logger) -> None:
     logger.propagate = False
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived (as CI sends to cancel a job): unwinds the run as Ctrl-C does."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _on_sigterm_unwind() -> None:
+    """Let SIGTERM unwind the run, so its workers are killed and no temporary file is left."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate)
+
+
 def _fail(message: str) -> None:
     click.echo(f"media-preflight: error: {message}", err=True)
     sys.exit(USAGE_ERROR)
@@ -95,6 +110,7 @@ def check(paths: tuple[str, ...], **flags: object) -> None:
     from validator.profiles.profile import ProfileError
 
     _notes_to_stderr()
+    _on_sigterm_unwind()
     try:
         settings = build_settings(paths, Path.cwd(), **flags)
         status = run_check(settings)
@@ -103,6 +119,9 @@ def check(paths: tuple[str, ...], **flags: object) -> None:
     except KeyboardInterrupt:
         click.echo("media-preflight: interrupted", err=True)
         sys.exit(130)
+    except Terminated:
+        click.echo("media-preflight: terminated", err=True)
+        sys.exit(143)
     except BrokenPipeError:
         sys.exit(1)
     sys.exit(status)
