@@ -80,12 +80,18 @@ def _writes_through(path: str) -> bool:
         return False
     if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
         return True
-    raise OutputError(f"--output {printable_path(path)}: not a regular file, a FIFO or a "
+    raise OutputError(f"--output {_shown(path)}: not a regular file, a FIFO or a "
                       "character device; not replaced")
 
 
 def _cannot_write(path: str, exc: OSError) -> OutputError:
-    return OutputError(f"cannot write --output {printable_path(path)}: {exc.strerror or exc}")
+    return OutputError(f"cannot write --output {_shown(path)}: {exc.strerror or exc}")
+
+
+def _shown(path: str) -> str:
+    """The name for a message: on one line, with no control character reaching a terminal."""
+    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode()
+                   for char in printable_path(path))
 
 
 class _Sink(io.FileIO):

@@ -46,7 +46,24 @@ def worker_init() -> None:
         os.setpgrp()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _unblock_stops()
     faulthandler.disable()
+
+
+def _block_stops() -> None:
+    """Hold SIGINT and SIGTERM back across a fork: their handlers raise, and an exception
+    raised in an at-fork hook is only printed, so the parent would not stop."""
+    import _signal
+
+    if hasattr(_signal, "pthread_sigmask"):
+        _signal.pthread_sigmask(_signal.SIG_BLOCK, {_signal.SIGINT, _signal.SIGTERM})
+
+
+def _unblock_stops() -> None:
+    import _signal
+
+    if hasattr(_signal, "pthread_sigmask"):
+        _signal.pthread_sigmask(_signal.SIG_UNBLOCK, {_signal.SIGINT, _signal.SIGTERM})
 
 
 class Forked:
@@ -57,7 +74,12 @@ class Forked:
         request_read, self.requests = os.pipe()
         self.answers, answer_write = os.pipe()
         self.reaped = False
-        self.pid = os.fork()
+        _block_stops()
+        try:
+            self.pid = os.fork()
+        except BaseException:
+            _unblock_stops()
+            raise
         if self.pid == 0:   # siblings' pipes closed: each child sees EOF when the parent dies
             for fd in (self.requests, self.answers, *_parent_ends):
                 os.close(fd)
@@ -70,6 +92,11 @@ class Forked:
             os.setpgid(self.pid, self.pid)
         except OSError:
             pass
+        try:
+            _unblock_stops()   # a stop that came meanwhile is raised now: take the child too
+        except BaseException:
+            self.kill()
+            raise
 
     def send(self, function: Callable[..., Any], *args: Any) -> None:
         """Start ``function(*args)`` in the child; :meth:`receive` gets its result."""
