@@ -59,6 +59,17 @@ def _block_stops() -> None:
         _signal.pthread_sigmask(_signal.SIG_BLOCK, {_signal.SIGINT, _signal.SIGTERM})
 
 
+def _fork_with_stops_held() -> int:
+    """``os.fork()`` with SIGINT and SIGTERM blocked; the child unblocks them in
+    :func:`worker_init`, the parent once it holds the child."""
+    _block_stops()
+    try:
+        return os.fork()
+    except BaseException:
+        _unblock_stops()
+        raise
+
+
 def _unblock_stops() -> None:
     import _signal
 
@@ -74,17 +85,9 @@ class Forked:
         request_read, self.requests = os.pipe()
         self.answers, answer_write = os.pipe()
         self.reaped = False
-        _block_stops()
-        try:
-            self.pid = os.fork()
-        except BaseException:
-            _unblock_stops()
-            raise
-        if self.pid == 0:   # siblings' pipes closed: each child sees EOF when the parent dies
-            for fd in (self.requests, self.answers, *_parent_ends):
-                os.close(fd)
-            _parent_ends.clear()
-            _serve(request_read, answer_write, prepare)
+        self.pid = _fork_with_stops_held()
+        if self.pid == 0:
+            self._serve(request_read, answer_write, prepare)
         os.close(request_read)
         os.close(answer_write)
         _parent_ends.update((self.requests, self.answers))
@@ -97,6 +100,14 @@ class Forked:
         except BaseException:
             self.kill()
             raise
+
+    def _serve(self, requests: int, answers: int, prepare: Callable[[], None] | None) -> None:
+        """In the child: close the parent's ends (and its siblings', so that each child sees
+        EOF when the parent dies), then serve."""
+        for fd in (self.requests, self.answers, *_parent_ends):
+            os.close(fd)
+        _parent_ends.clear()
+        _serve(requests, answers, prepare)
 
     def send(self, function: Callable[..., Any], *args: Any) -> None:
         """Start ``function(*args)`` in the child; :meth:`receive` gets its result."""
