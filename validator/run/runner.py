@@ -90,8 +90,7 @@ class ExecutorRunner:
         return self._futures.pop(batch).result()
 
     def close(self, kill: bool = False) -> None:
-        for future in self._futures.values():
-            future.cancel()
+        """Forget the batches not awaited; the executor's owner shuts it down."""
         self._futures.clear()
 
 
