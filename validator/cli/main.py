@@ -49,11 +49,12 @@ def _terminate(signum: int, frame: object) -> None:
     raise Terminated
 
 
-def _on_sigterm_unwind() -> None:
-    """Let SIGTERM unwind the run, so its workers are killed and no temporary file is left."""
+def _on_sigterm(unwind: bool) -> None:
+    """While a run goes on, SIGTERM unwinds it, so its workers are killed and no temporary
+    file is left; once it is over (``unwind`` false), SIGTERM just ends the process."""
     import signal
 
-    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGTERM, _terminate if unwind else signal.SIG_DFL)
 
 
 def _fail(message: str) -> None:
@@ -110,7 +111,7 @@ def check(paths: tuple[str, ...], **flags: object) -> None:
     from validator.profiles.profile import ProfileError
 
     _notes_to_stderr()
-    _on_sigterm_unwind()
+    _on_sigterm(unwind=True)
     try:
         settings = build_settings(paths, Path.cwd(), **flags)
         status = run_check(settings)
@@ -124,6 +125,8 @@ def check(paths: tuple[str, ...], **flags: object) -> None:
         sys.exit(143)
     except BrokenPipeError:
         sys.exit(1)
+    finally:
+        _on_sigterm(unwind=False)
     sys.exit(status)
 
 
