@@ -9,6 +9,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -18,15 +19,24 @@ from validator.profiles.profile import load_profile
 from validator.run.forked import Forked, WorkerLost, read_message, write_message
 from validator.run.order import BATCH_SIZE, Scheduler, schedule
 from validator.run.pool import PoolRunner, bounded_workers, cpu_count
-from validator.run.runner import Batch, Job
+from validator.run.prefork import ProbeWorker
+from validator.run.runner import (
+    Batch,
+    ExecutorRunner,
+    Job,
+    PreforkedRunner,
+    Runner,
+    SerialRunner,
+)
 
 GOOD = fixture_path("pass/h264_aac_25fps.mp4")
 LONG = fixture_path("fail/dur_61.mp4")
 
-# A stand-in ffprobe that hangs on files named *HANGS-HERE*, else the real one.
+# A stand-in ffprobe that hangs on files named *HANGS-HERE* (a sleep of a length no other test
+# uses, to be found by it), else the real one.
 HANGING_FFPROBE = """#!/bin/sh
 for last; do :; done
-case "$last" in *HANGS-HERE*) exec sleep 300 ;; esac
+case "$last" in *HANGS-HERE*) exec sleep 297.25 ;; esac
 exec ffprobe "$@"
 """
 
@@ -181,8 +191,31 @@ class TestPool:
         assert [r.media.problem_kind if r.media else None for r in reports] == [
             None, "timeout", None]
         assert reports[0].ok and not reports[2].ok and reports[2].codes == [1204]
-        found = subprocess.run(["pgrep", "-f", "sleep 300"], capture_output=True, text=True)
-        assert not found.stdout.strip()
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and subprocess.run(
+                ["pgrep", "-f", "sleep 297.25"], capture_output=True).returncode == 0:
+            time.sleep(0.1)
+        assert subprocess.run(["pgrep", "-f", "sleep 297.25"], capture_output=True).returncode == 1
+
+
+def every_runner(job: Job) -> dict[str, Runner]:
+    return {"pool": PoolRunner(job, workers=2), "prefork": PreforkedRunner(job, ProbeWorker()),
+            "executor": ExecutorRunner(job, ThreadPoolExecutor(2)), "serial": SerialRunner(job)}
+
+
+def test_every_runner_gives_the_same_reports(tmp_path: Path) -> None:
+    job = Job(load_profile("akool"), "libav", 30)
+    batch = Batch()
+    batch.items = [*folder_of(tmp_path, ["a.mp4", "b.mp4", "c.mp4"]), str(tmp_path / "gone.mp4")]
+    outcomes = {}
+    for name, runner in every_runner(job).items():
+        runner.submit(batch)
+        outcomes[name] = runner.wait(batch)
+        runner.close()
+    assert [r.ok for r in outcomes["pool"]] == [True, True, False, False]
+    assert outcomes["pool"][2].codes == [1204]
+    assert outcomes["pool"][3].findings[0].rule == "file-access"
+    assert all(reports == outcomes["pool"] for reports in outcomes.values())
 
 
 class TestOrder:
