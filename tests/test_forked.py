@@ -132,6 +132,13 @@ class TestReadMessage:
         os.close(write_end)
         os.close(read_end)
 
+    def test_a_message_written_in_time_is_read_after_the_deadline(self) -> None:
+        read_end, write_end = os.pipe()
+        write_message(write_end, b"on time")
+        assert read_message(read_end, time.monotonic() - 1) == b"on time"
+        os.close(write_end)
+        os.close(read_end)
+
     def test_nothing_written_ends_at_the_deadline(self) -> None:
         read_end, write_end = os.pipe()
         write_message(write_end, b"abc")

@@ -231,7 +231,8 @@ def write_message(fd: int, payload: bytes) -> None:
 
 
 def read_message(fd: int, deadline: float | None) -> bytes:
-    """One message; EOFError when the pipe is closed first, WorkerLost past the deadline."""
+    """One message; EOFError when the pipe is closed first, WorkerLost when the deadline
+    passes with nothing to read (what was written in time is read whenever it is asked for)."""
     header = _read_exactly(fd, _HEADER_SIZE, deadline)
     return _read_exactly(fd, int.from_bytes(header, "little"), deadline)
 
@@ -243,8 +244,8 @@ def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes:
     chunks, missing = [], size
     while missing:
         if deadline is not None:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+            remaining = max(0.0, deadline - time.monotonic())
+            if not select.select([fd], [], [], remaining)[0]:
                 raise WorkerLost("timeout")
         chunk = os.read(fd, min(missing, 1 << 20))
         if not chunk:

@@ -109,10 +109,19 @@ class PoolRunner:
         ready, _, _ = select.select(list(self._busy), [], [], max(0.0, first - time.monotonic()))
         for fd in ready:
             self._take(self._busy.pop(fd))
+        self._expire()
+
+    def _expire(self) -> None:
+        """Batches past their deadline with no answer written: their workers hung. (One that
+        answered in time while a lost batch was being retried here is taken.)"""
         now = time.monotonic()
-        for fd, task in list(self._busy.items()):
-            if task.deadline <= now:
-                del self._busy[fd]
+        late = [fd for fd, task in self._busy.items() if task.deadline <= now]
+        answered = set(select.select(late, [], [], 0)[0]) if late else set()
+        for fd in late:
+            task = self._busy.pop(fd)
+            if fd in answered:
+                self._take(task)
+            else:
                 self._lost(task.worker, task.batch, WorkerLost("timeout"))
 
     def _take(self, task: _Task) -> None:
