@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-import io
 import os
-import stat
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, TextIO
 
 from validator.api import validate_many
 from validator.cli.progress import NoProgress, ScanProgress, start_progress
+from validator.cli.report_file import atomic_text_file as atomic_text_file
+from validator.cli.report_file import output_file
 from validator.cli.settings import Settings
 from validator.output import get_formatter
 from validator.output.text import summary_lines
 from validator.profiles.profile import Profile, load_profile
-from validator.records.findings import Report, Summary, printable_path
+from validator.records.findings import Report, Summary
 from validator.run.discover import discover
 from validator.run.pool import bounded_workers
 
 if TYPE_CHECKING:
-    from _typeshed import ReadableBuffer
-
     from validator.run.cluster import ClusterExecutor
 
 # ``--output FILE`` with ``--format auto``: the format its extension names (else text).
@@ -48,121 +46,6 @@ def file_format(name: str, path: str) -> str:
     if name != "auto":
         return name
     return FILE_FORMATS.get(os.path.splitext(path)[1].lower(), "text")
-
-
-class OutputError(ValueError):
-    """``--output`` cannot be written (a usage error: exit 2 with the reason)."""
-
-
-@contextmanager
-def output_file(path: str) -> Iterator[TextIO]:
-    """Where ``--output`` writes: a regular file (or the one a symlink names) replaced
-    atomically, a FIFO or a character device (``/dev/null``) written through; anything
-    else is refused. A failed write is an :class:`OutputError`, the old report kept."""
-    if _writes_through(path):
-        with _open_sink(path, lambda: os.open(path, os.O_WRONLY)) as handle:
-            yield handle
-    else:
-        with atomic_text_file(os.path.realpath(path), shown=path) as handle:
-            yield handle
-
-
-def _writes_through(path: str) -> bool:
-    """True for a FIFO or a character device, False for a regular or a new file; refuses the
-    rest (a socket, a block device, a link loop)."""
-    try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        return False
-    except OSError as exc:
-        raise _cannot_write(path, exc) from None
-    if stat.S_ISREG(mode):
-        return False
-    if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
-        return True
-    raise OutputError(f"--output {_shown(path)}: not a regular file, a FIFO or a "
-                      "character device; not replaced")
-
-
-def _cannot_write(path: str, exc: OSError) -> OutputError:
-    return OutputError(f"cannot write --output {_shown(path)}: {exc.strerror or exc}")
-
-
-def _shown(path: str) -> str:
-    """The name for a message: on one line, with no control character reaching a terminal."""
-    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode()
-                   for char in printable_path(path))
-
-
-class _Sink(io.FileIO):
-    """The raw file under ``--output``: a write that fails says which file and why."""
-
-    def __init__(self, fd: int, shown: str) -> None:
-        super().__init__(fd, "w")
-        self.shown = shown
-
-    def write(self, data: ReadableBuffer) -> int:
-        try:
-            return super().write(data) or 0
-        except OSError as exc:
-            raise _cannot_write(self.shown, exc) from None
-
-
-@contextmanager
-def _open_sink(shown: str, opener: Callable[[], int]) -> Iterator[TextIO]:
-    """A UTF-8 text stream on the file ``opener`` opens, its write errors OutputErrors."""
-    try:
-        fd = opener()
-    except OSError as exc:
-        raise _cannot_write(shown, exc) from None
-    with io.TextIOWrapper(io.BufferedWriter(_Sink(fd, shown)), encoding="utf-8") as handle:
-        yield handle
-
-
-@contextmanager
-def atomic_text_file(target: str, shown: str | None = None) -> Iterator[TextIO]:
-    """A UTF-8 file that appears whole or not at all: written beside it, then renamed over it
-    (``shown``: its name in messages, if not ``target``)."""
-    import tempfile
-
-    shown = shown or target
-    made: list[str] = []
-
-    def create() -> int:
-        fd, temp = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".tmp",
-                                    prefix=f".{os.path.basename(target)}.")
-        made.append(temp)
-        return fd
-
-    try:
-        with _open_sink(shown, create) as handle:
-            yield handle
-            handle.flush()
-            _fsync(handle, shown)
-        os.chmod(made[0], _new_file_mode(target))
-        os.replace(made[0], target)
-    except BaseException:
-        for temp in made:
-            with suppress(OSError):
-                os.unlink(temp)
-        raise
-
-
-def _fsync(handle: TextIO, shown: str) -> None:
-    try:
-        os.fsync(handle.fileno())
-    except OSError as exc:
-        raise _cannot_write(shown, exc) from None
-
-
-def _new_file_mode(path: str) -> int:
-    """The mode the file keeps if it exists, else what the umask gives a new file."""
-    try:
-        return os.stat(path).st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 def load_run_profile(settings: Settings) -> Profile:
