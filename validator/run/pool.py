@@ -68,6 +68,8 @@ class PoolRunner:
     def wait(self, batch: Batch) -> list[Report]:
         while batch not in self._done:
             self._dispatch()
+            if not self._busy:
+                raise RuntimeError("waiting for a batch that was never submitted")
             self._collect()
         return self._done.pop(batch)
 
