@@ -20,7 +20,10 @@ from validator.records.findings import Report
 from validator.run.cache import ResultCache, code_identity, context_digest
 from validator.run.discover import discover
 from validator.run.memory import DEFAULT_MAX_MEMORY, set_max_memory
-from validator.run.schedule import BATCH_SIZE, DEFAULT_TIMEOUT, Scheduler, schedule
+from validator.run.order import BATCH_SIZE, Scheduler, open_runner, schedule
+from validator.run.pool import bounded_workers
+from validator.run.runner import Job
+from validator.run.work import DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -72,7 +75,8 @@ def validate(path: str | os.PathLike[str], profile: ProfileLike = DEFAULT_PROFIL
 
         return validate_pair(os.fspath(path), os.fspath(audio),
                              resolve_profile(pair_profile(profile)), probe, timeout)
-    scheduler = Scheduler(resolve_profile(profile), probe, workers=1, timeout=timeout)
+    job = Job(resolve_profile(profile), probe, timeout)
+    scheduler = Scheduler(job, open_runner(job, workers=1))
     return next(schedule(iter([os.fspath(path)]), scheduler, window=1))
 
 
@@ -85,7 +89,7 @@ def validate_many(paths: Iterable[str | os.PathLike[str]],
                   max_memory: int | None = DEFAULT_MAX_MEMORY) -> Iterator[Report]:
     """Check files and folders (walked for media), yielding Reports in input order as they finish.
 
-    ``jobs`` worker processes (default: the CPU count), or any ``executor``
+    ``jobs`` worker processes (default and most: the CPU count), or any ``executor``
     (e.g. a Dask client's). Work goes out in batches of paths with a bounded
     number in flight, so memory stays flat however many files there are; each
     file's probe is limited to ``timeout`` seconds and ``max_memory`` bytes
@@ -95,12 +99,15 @@ def validate_many(paths: Iterable[str | os.PathLike[str]],
     _check_probe(probe)
     resolved = resolve_profile(profile)
     items = discover((os.fspath(p) for p in paths), tuple(exclude), include_hidden, gitignore)
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    scheduler = Scheduler(resolved, probe, workers, timeout,
-                          cache=_open_cache(cache_dir, resolved, probe, max_memory),
-                          executor=executor)
+    if executor is None:
+        workers = bounded_workers(jobs)
+    else:
+        workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    job = Job(resolved, probe, timeout)
     previous = set_max_memory(max_memory)
     try:
+        scheduler = Scheduler(job, open_runner(job, workers, executor),
+                              cache=_open_cache(cache_dir, resolved, probe, max_memory))
         yield from schedule(items, scheduler, window=max(2, workers * 4) * BATCH_SIZE)
     finally:
         set_max_memory(previous)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, TextIO
 
 from validator.api import validate_many
 from validator.cli.progress import NoProgress, ScanProgress, start_progress
+from validator.cli.report_file import atomic_text_file as atomic_text_file
+from validator.cli.report_file import output_file
 from validator.cli.settings import Settings
 from validator.output import Formatter, get_formatter
 from validator.output.fanout import FanOut
@@ -18,6 +20,7 @@ from validator.profiles.profile import Profile, load_profile
 from validator.records.data import display_text
 from validator.records.findings import Report, Summary
 from validator.run.discover import discover
+from validator.run.pool import bounded_workers
 
 if TYPE_CHECKING:
     from validator.run.cluster import ClusterExecutor
@@ -45,41 +48,6 @@ def file_format(name: str, path: str) -> str:
     if name != "auto":
         return name
     return FILE_FORMATS.get(os.path.splitext(path)[1].lower(), "text")
-
-
-@contextmanager
-def atomic_text_file(path: str, option: str = "--output") -> Iterator[TextIO]:
-    """A UTF-8 file that appears whole or not at all: written beside it, then renamed over it
-    (``option`` names the flag that asked for it, in the error when it cannot be written)."""
-    import tempfile
-
-    target = os.path.abspath(path)
-    try:
-        fd, temp = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".tmp",
-                                    prefix=f".{os.path.basename(target)}.")
-    except OSError as exc:
-        raise ValueError(f"cannot write {option} {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, _new_file_mode(target))
-        os.replace(temp, target)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(temp)
-        raise
-
-
-def _new_file_mode(path: str) -> int:
-    """The mode the file keeps if it exists, else what the umask gives a new file."""
-    try:
-        return os.stat(path).st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 def load_run_profile(settings: Settings) -> Profile:
@@ -119,7 +87,7 @@ def build_formatter(settings: Settings, profile: Profile,
     """The main report's formatter, plus one per ``--report-file`` (opened on ``files``)."""
     formatters = [make_formatter(settings, profile, *main)]
     for name, path in settings.report_files:
-        handle = files.enter_context(atomic_text_file(path, "--report-file"))
+        handle = files.enter_context(output_file(path, "--report-file"))
         formatters.append(make_formatter(settings, profile, handle, (name, False)))
     return formatters[0] if len(formatters) == 1 else FanOut(formatters)
 
@@ -133,19 +101,30 @@ def check_paths(settings: Settings, profile: Profile, stream: TextIO,
         formatter = build_formatter(settings, profile, (stream, chosen), files)
         with cluster_executor(settings) as executor:
             formatter.begin(profile.name)
-            for report in check_reports(settings, profile, executor):
-                summary.add(report)
-                formatter.report(report)
-                progress.advance(report)
+            reports = check_reports(settings, profile, executor)
+            try:
+                for report in reports:
+                    summary.add(report)
+                    formatter.report(report)
+                    progress.advance(report)
+            finally:   # also when stdout was closed: the run's workers go with it
+                _stop(reports)
         progress.close()
         formatter.end(summary)
     return summary
 
 
+def _stop(reports: Iterator[Report]) -> None:
+    """Close a generator of reports, killing the workers it still runs."""
+    close = getattr(reports, "close", None)
+    if close is not None:
+        close()
+
+
 def check_reports(settings: Settings, profile: Profile,
                   executor: ClusterExecutor | None) -> Iterator[Report]:
     """The reports of the run's paths (or lipsync pairs), in order."""
-    jobs = executor.workers if executor is not None else settings.jobs
+    jobs = executor.workers if executor is not None else bounded_workers(settings.jobs)
     if settings.pairs:
         from validator.check.pairs import Pair, check_pairs
 
@@ -173,7 +152,7 @@ def run_check(settings: Settings, stream: TextIO | None = None) -> int:
         settings.paths, settings.exclude, settings.include_hidden, settings.gitignore))
     try:
         if settings.output:
-            with atomic_text_file(settings.output) as handle:
+            with output_file(settings.output) as handle:
                 name = file_format(settings.output_format, settings.output)
                 summary = check_paths(settings, profile, handle, (name, False), progress)
             out.writelines(line + "\n" for line in summary_lines(summary))

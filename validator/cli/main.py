@@ -61,6 +61,22 @@ def _say(message: str) -> None:
     click.echo(display_text(message), err=True)
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived (as CI sends to cancel a job): unwinds the run as Ctrl-C does."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _on_sigterm(unwind: bool) -> None:
+    """While a run goes on, SIGTERM unwinds it, so its workers are killed and no temporary
+    file is left; once it is over (``unwind`` false), SIGTERM just ends the process."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate if unwind else signal.SIG_DFL)
+
+
 def _fail(message: str) -> None:
     _say(f"media-preflight: error: {message}")
     sys.exit(USAGE_ERROR)
@@ -124,6 +140,7 @@ def check(paths: tuple[str, ...], **flags: object) -> None:
     from validator.profiles.profile import ProfileError
 
     _notes_to_stderr()
+    _on_sigterm(unwind=True)
     try:
         settings = build_settings(paths, Path.cwd(), **flags)
         status = run_check(settings)
@@ -132,8 +149,13 @@ def check(paths: tuple[str, ...], **flags: object) -> None:
     except KeyboardInterrupt:
         click.echo("media-preflight: interrupted", err=True)
         sys.exit(130)
+    except Terminated:
+        click.echo("media-preflight: terminated", err=True)
+        sys.exit(143)
     except BrokenPipeError:
         sys.exit(1)
+    finally:
+        _on_sigterm(unwind=False)
     sys.exit(status)
 
 

@@ -1,3 +1,4 @@
-"""Run: discovery of files in folders, batches in worker processes under time limits, the
-result cache, clusters.
+"""Run: discovery of files in folders (``discover``), reports in input order (``order``) from a
+runner (``runner``: the local ``pool``, the start-up ``prefork`` worker, an executor such as
+``cluster``'s), all forked children built on ``forked``, the result cache (``cache``).
 """

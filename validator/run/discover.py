@@ -170,16 +170,22 @@ def on_first_note(hook: Callable[[logging.Logger], None]) -> None:
         _first_note_hooks.append(hook)
 
 
-def _note_skipped(path: str, kind: str) -> None:
-    """Say on the log (stderr for the CLI) that a media-named entry was passed over, and why."""
+def note(message: str, *args: object) -> None:
+    """Log a note on the ``media-preflight`` logger (stderr for the CLI)."""
     import logging
 
     logger = logging.getLogger("media-preflight")
     while _first_note_hooks:
         _first_note_hooks.pop(0)(logger)
+    logger.warning(message, *args)
+
+
+def _note_skipped(path: str, kind: str) -> None:
+    """Say on the log (stderr for the CLI) that a media-named entry was passed over, and why."""
     from validator.records.data import display_text
 
-    logger.warning("skipped %s: %s", display_text(path), _SKIP_REASONS[kind])
+    shown = display_text(path)
+    note("skipped %s: %s", shown, _SKIP_REASONS[kind])
 
 
 def _kind(folder: str, name: str) -> str:
