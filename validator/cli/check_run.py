@@ -14,6 +14,7 @@ from validator.cli.settings import Settings
 from validator.output import get_formatter
 from validator.output.text import summary_lines
 from validator.profiles.profile import Profile, load_profile
+from validator.records.errors import UsageError
 from validator.records.findings import Summary
 from validator.run.discover import discover
 
@@ -55,7 +56,7 @@ def atomic_text_file(path: str) -> Iterator[TextIO]:
         fd, temp = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".tmp",
                                     prefix=f".{os.path.basename(target)}.")
     except OSError as exc:
-        raise ValueError(f"cannot write --output {path}: {exc.strerror or exc}") from None
+        raise UsageError(f"cannot write --output {path}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             yield handle

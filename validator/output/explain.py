@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from validator.records.codes import API_CODES
 from validator.records.data import to_data
+from validator.records.errors import UsageError
 from validator.rules import RULES, Rule
 
 
-class UnknownTopic(LookupError):
+class UnknownTopic(UsageError, LookupError):
     """Neither an API code nor a rule id."""
 
 
