@@ -181,7 +181,9 @@ def test_names_in_an_error_are_escaped(tmp_path: Path) -> None:
     assert 'rules.x\\x1b]0;owned\\x07\\nmedia-preflight: fine: unknown rule' in line
 
 
-@pytest.mark.parametrize("args", [["check", PASS], ["explain", "--table"], ["profiles"],
+@pytest.mark.parametrize("args", [["check", PASS], ["check", "--format", "json", PASS],
+                                  ["check", "--format", "sarif", PASS], ["explain", "--table"],
+                                  ["profiles"],
                                   ["profiles", "--show", "akool"], ["explain", "1204"]])
 def test_a_full_disk_is_exit_2_with_the_reason(args: list[str]) -> None:
     with open("/dev/full", "w") as full:
