@@ -200,3 +200,14 @@ def test_a_closed_stdout_gives_no_traceback(args: list[str]) -> None:
     process.stdout.close()
     _, err = process.communicate(timeout=120)
     assert b"Traceback" not in err and process.returncode == 1
+
+
+def test_an_infinite_override_in_pyproject_is_exit_2_every_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text("[tool.media-preflight.rules.max-duration]\nmax_seconds = inf\n")
+    for _ in range(2):
+        line = one_error(cli("check", "--cache-dir", str(tmp_path / "cache"), PASS))
+        assert line == (f"media-preflight: error: {pyproject}: rules.max-duration.max_seconds: "
+                        "Input should be a finite number")

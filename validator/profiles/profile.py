@@ -160,12 +160,13 @@ def _chain(ref: str) -> list[Layer]:
     seen: list[Path] = []
     extends: str | None = ref
     while extends:
-        path = _locate(extends, seen[-1].parent if seen else Path.cwd(), seen[-1] if seen else None)
+        referrer = seen[-1] if seen else None
+        path = _locate(extends, referrer.parent if referrer else Path.cwd(), referrer)
         if path in seen:
             cycle = " -> ".join(str(p) for p in (*seen, path))
             raise ProfileError(f"{path}: extends: profiles extend each other in a cycle ({cycle})")
-        if len(seen) == MAX_EXTENDS:
-            raise ProfileError(f"{seen[-1]}: extends: more than {MAX_EXTENDS} profiles "
+        if referrer and len(seen) == MAX_EXTENDS:
+            raise ProfileError(f"{referrer}: extends: more than {MAX_EXTENDS} profiles "
                                "extend each other in a chain")
         data = read_toml(path)
         seen.append(path)
