@@ -121,7 +121,7 @@ def main() -> None:
               help="Where to keep the result cache [default: the user cache directory].")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
 @click.option("--timeout", type=Seconds(), metavar="SECONDS",
-              help="Time limit for probing one file [default: 30].")
+              help="Time limit for probing one file, in seconds (at most a day) [default: 30].")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching paths (repeatable).")
 @click.option("--hidden", "include_hidden", is_flag=True, help="Walk hidden files/folders too.")
 @click.option("--gitignore/--no-gitignore", default=None,
