@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
 from validator.check.arbitration import AUTO
-from validator.probe import PROBE_CHOICES, UnknownBackend
+from validator.probe import check_probe
 from validator.profiles.profile import DEFAULT_PROFILE, Profile, load_profile
 from validator.records.findings import Report
 from validator.run.cache import ResultCache, code_identity, context_digest
@@ -36,12 +36,6 @@ ProfileLike = str | Path | Profile
 def resolve_profile(profile: ProfileLike) -> Profile:
     """A Profile from a name, a path, or a Profile."""
     return profile if isinstance(profile, Profile) else load_profile(profile)
-
-
-def _check_probe(probe: str) -> None:
-    if probe not in PROBE_CHOICES:
-        raise UnknownBackend(
-            f"unknown probe backend {probe!r} (choose from: {', '.join(PROBE_CHOICES)})")
 
 
 @overload
@@ -69,7 +63,7 @@ def validate(path: str | os.PathLike[str], profile: ProfileLike = DEFAULT_PROFIL
     a :class:`~validator.check.pairs.PairReport`: the video's Report and the audio's,
     ``.ok`` when both pass.
     """
-    _check_probe(probe)
+    check_probe(probe)
     if audio is not None:
         from validator.check.pairs import pair_profile, validate_pair
 
@@ -96,7 +90,7 @@ def validate_many(paths: Iterable[str | os.PathLike[str]],
     (None: no bound). With ``cache_dir``, unchanged files are answered from
     the result cache.
     """
-    _check_probe(probe)
+    check_probe(probe)
     resolved = resolve_profile(profile)
     items = discover((os.fspath(p) for p in paths), tuple(exclude), include_hidden, gitignore)
     if executor is None:

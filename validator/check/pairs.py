@@ -26,13 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from validator.check.engine import evaluate
-from validator.profiles.profile import DEFAULT_PROFILE, Profile
+from validator.profiles.profile import DEFAULT_PROFILE, LIPSYNC_PROFILE, Profile
+from validator.records.errors import UsageError
 from validator.records.facts import Partner
 from validator.records.findings import Report
 from validator.records.redact import is_url
 
 AUDIO_INPUT = "audio"
-LIPSYNC_PROFILE = "akool-lipsync"
 ProfileLike = str | Path | Profile
 
 
@@ -67,7 +67,7 @@ class PairReport:
         return [self.video, self.audio]
 
 
-class ManifestError(ValueError):
+class ManifestError(UsageError):
     """A pairs manifest that cannot be used; the message names the file and the entry."""
 
 
@@ -154,6 +154,8 @@ def _json_rows(name: str, text: str) -> list[tuple[str, str]]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ManifestError(f"{name}: not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ManifestError(f"{name}: not a manifest: nested too deeply") from None
     if not isinstance(data, list):
         raise ManifestError(f'{name}: expected a list of {{"video": ..., "audio": ...}} objects')
     rows = []
@@ -167,6 +169,13 @@ def _json_rows(name: str, text: str) -> list[tuple[str, str]]:
 
 def _csv_rows(name: str, text: str) -> list[tuple[str, str]]:
     reader = csv.reader(io.StringIO(text))
+    try:
+        return _read_csv(name, reader)
+    except csv.Error as exc:
+        raise ManifestError(f"{name}: line {reader.line_num}: not a CSV row: {exc}") from None
+
+
+def _read_csv(name: str, reader: Any) -> list[tuple[str, str]]:
     header = [column.strip().lower() for column in next(reader, [])]
     if "video" not in header or "audio" not in header:
         raise ManifestError(f"{name}: line 1: expected a header with the columns video,audio")

@@ -1,5 +1,9 @@
 """The ``media-preflight`` command: a thin click layer over the Python API.
 
+Options fill typed settings (:mod:`validator.cli.settings`); the lists of choices come
+from the registries (probe backends, output formats). A :class:`UsageError` from any
+command is exit status 2 with its message; anything else is a bug and keeps its traceback.
+
 The commands import what they use when they run, so ``--help`` and
 ``--version`` load no probe backend; the executable's entry point
 (:mod:`validator.cli.entry`) forks the probe worker for ``check`` before this
@@ -8,20 +12,101 @@ module is imported.
 
 from __future__ import annotations
 
+import errno
+import math
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from validator._version import __version__
+from validator.output import FORMATTERS
+from validator.probe import PROBE_CHOICES
+from validator.records.errors import UsageError, safe_message
 
-PROBES = ("auto", "libav", "mediainfo", "ffprobe")
-FORMATS = ("auto", "text", "json", "jsonl", "sarif", "junit", "github", "markdown", "html")
+FORMAT_CHOICES = ("auto", *FORMATTERS)
+PROFILE_HELP = ("Profile: a shipped name (`media-preflight profiles` lists them) or a .toml "
+                "file [default: akool; akool-lipsync for pairs].")
 USAGE_ERROR = 2
+MAX_TIMEOUT_S = 86_400.0
+# Writing the report failed for want of room: the user's to fix, not a bug.
+_NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 
 if TYPE_CHECKING:
     import logging
+
+
+class Seconds(click.FloatRange):
+    """A time limit: a number of seconds above 0, at most a day (not ``inf``, not ``nan``)."""
+
+    def __init__(self) -> None:
+        super().__init__(min=0, max=MAX_TIMEOUT_S, min_open=True)
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        seconds = super().convert(value, param, ctx)
+        if math.isnan(seconds):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        return seconds
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived (as CI sends to cancel a job): unwinds the run as Ctrl-C does."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _on_sigterm(unwind: bool) -> None:
+    """While a run goes on, SIGTERM unwinds it, so its workers are killed and no temporary
+    file is left; once it is over (``unwind`` false), SIGTERM just ends the process."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate if unwind else signal.SIG_DFL)
+
+
+class Commands(click.Group):
+    """The command group: turns a user's mistake into exit status 2 with its reason, and
+    an interrupted run (Ctrl-C, SIGTERM) into 130 or 143."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            fail(str(exc))
+        except KeyboardInterrupt:
+            click.echo("media-preflight: interrupted", err=True)
+            sys.exit(130)
+        except Terminated:
+            click.echo("media-preflight: terminated", err=True)
+            sys.exit(143)
+        except BrokenPipeError:
+            sys.exit(1)
+        except OSError as exc:
+            if exc.errno not in _NO_ROOM:
+                raise
+            fail(f"cannot write the report: {exc.strerror}")
+
+
+def fail(message: str) -> NoReturn:
+    """Say why on stderr (names escaped) and exit with the usage status."""
+    click.echo(f"media-preflight: error: {safe_message(message)}", err=True)
+    sys.exit(USAGE_ERROR)
+
+
+def _use_reference_ffprobe(context: click.Context, parameter: click.Parameter,
+                           value: str | None) -> None:
+    """``--reference-ffprobe``: every prober of the run uses that binary (the entry point
+    has set it before forking the probe worker; this covers other callers)."""
+    import os
+
+    if value is None:
+        return
+    if not os.access(value, os.X_OK):
+        raise click.BadParameter(f"{value}: not an executable file", context, parameter)
+    os.environ["MEDIA_PREFLIGHT_FFPROBE"] = os.path.abspath(value)
 
 
 def _notes_to_stderr() -> None:
@@ -41,48 +126,7 @@ def _stderr_handler(logger: logging.Logger) -> None:
     logger.propagate = False
 
 
-def _use_reference_ffprobe(context: click.Context, parameter: click.Parameter,
-                           value: str | None) -> None:
-    """``--reference-ffprobe``: every prober of the run uses that binary (the entry point
-    has set it before forking the probe worker; this covers other callers)."""
-    import os
-
-    if value is None:
-        return
-    if not os.access(value, os.X_OK):
-        raise click.BadParameter(f"{value}: not an executable file", context, parameter)
-    os.environ["MEDIA_PREFLIGHT_FFPROBE"] = os.path.abspath(value)
-
-
-def _say(message: str) -> None:
-    """One line on stderr, its control characters escaped (a name can hold any)."""
-    from validator.records.data import display_text
-
-    click.echo(display_text(message), err=True)
-
-
-class Terminated(BaseException):
-    """SIGTERM arrived (as CI sends to cancel a job): unwinds the run as Ctrl-C does."""
-
-
-def _terminate(signum: int, frame: object) -> None:
-    raise Terminated
-
-
-def _on_sigterm(unwind: bool) -> None:
-    """While a run goes on, SIGTERM unwinds it, so its workers are killed and no temporary
-    file is left; once it is over (``unwind`` false), SIGTERM just ends the process."""
-    import signal
-
-    signal.signal(signal.SIGTERM, _terminate if unwind else signal.SIG_DFL)
-
-
-def _fail(message: str) -> None:
-    _say(f"media-preflight: error: {message}")
-    sys.exit(USAGE_ERROR)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="media-preflight")
 def main() -> None:
     """Predict which Akool API error code each video would get, before you upload it."""
@@ -90,13 +134,14 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1)
-@click.option("--profile", "-p", help="Profile name (akool, akool-lipsync) or a .toml file.")
-@click.option("--probe", type=click.Choice(PROBES), help="How to read files [default: auto].")
+@click.option("--profile", "-p", help=PROFILE_HELP)
+@click.option("--probe", type=click.Choice(PROBE_CHOICES),
+              help="How to read files [default: auto].")
 @click.option("--audio", metavar="AUDIO",
               help="Lipsync: the audio input that goes with the one video named (file or URL).")
 @click.option("--pairs", "pairs_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="Lipsync: check the video,audio pairs a CSV or JSON manifest names.")
-@click.option("--format", "output_format", type=click.Choice(FORMATS),
+@click.option("--format", "output_format", type=click.Choice(FORMAT_CHOICES),
               help="Output format [default: auto: github in GitHub Actions, else text, "
                    "coloured on a terminal; with --output, from the file's extension].")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), metavar="FILE",
@@ -113,8 +158,8 @@ def main() -> None:
 @click.option("--cache-dir", type=click.Path(file_okay=False), metavar="DIR",
               help="Where to keep the result cache [default: the user cache directory].")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
-              help="Time limit for probing one file [default: 30].")
+@click.option("--timeout", type=Seconds(), metavar="SECONDS",
+              help="Time limit for probing one file, in seconds (at most a day) [default: 30].")
 @click.option("--max-memory", metavar="SIZE",
               help="Memory bound of each probe process, e.g. 2G, 512M; 0 for none [default: 2G].")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching paths (repeatable).")
@@ -128,32 +173,30 @@ def main() -> None:
               metavar="PATH", expose_value=False, callback=_use_reference_ffprobe,
               help="The ffprobe of the FFmpeg release the API runs: its reading decides "
                    "verdicts that depend on the release [default: ffprobe on PATH].")
-def check(paths: tuple[str, ...], **flags: object) -> None:
+def check(paths: tuple[str, ...], profile: str | None, probe: str | None, audio: str | None,
+          pairs_file: str | None, output_format: str | None, output: str | None,
+          report_files: tuple[str, ...], progress: bool | None, jobs: int | None,
+          scheduler: str | None, cache_dir: str | None, no_cache: bool, timeout: float | None,
+          max_memory: str | None, exclude: tuple[str, ...], include_hidden: bool,
+          gitignore: bool | None, quiet: bool, fix_hints: bool) -> None:
     """Check video files and folders (walked for media files), URLs, or lipsync pairs.
 
     Exit status: 0 all pass (warnings allowed), 1 a file would be rejected,
     2 usage, configuration or file-access error.
     """
     from validator.cli.check_run import run_check
-    from validator.cli.settings import build_settings
-    from validator.probe import UnknownBackend
-    from validator.profiles.profile import ProfileError
+    from validator.cli.settings import CheckOptions, build_settings
 
+    options = CheckOptions(
+        paths=paths, profile=profile, probe=probe, audio=audio, pairs_file=pairs_file,
+        output_format=output_format, output=output, progress=progress, jobs=jobs,
+        scheduler=scheduler, cache_dir=cache_dir, no_cache=no_cache, timeout=timeout,
+        exclude=exclude, include_hidden=include_hidden, gitignore=gitignore, quiet=quiet,
+        fix_hints=fix_hints, report_files=report_files, max_memory=max_memory)
     _notes_to_stderr()
     _on_sigterm(unwind=True)
     try:
-        settings = build_settings(paths, Path.cwd(), **flags)
-        status = run_check(settings)
-    except (ProfileError, UnknownBackend, ValueError) as exc:
-        _fail(str(exc))
-    except KeyboardInterrupt:
-        click.echo("media-preflight: interrupted", err=True)
-        sys.exit(130)
-    except Terminated:
-        click.echo("media-preflight: terminated", err=True)
-        sys.exit(143)
-    except BrokenPipeError:
-        sys.exit(1)
+        status = run_check(build_settings(options, Path.cwd()))
     finally:
         _on_sigterm(unwind=False)
     sys.exit(status)
@@ -164,37 +207,30 @@ def check(paths: tuple[str, ...], **flags: object) -> None:
 @click.option("--table", is_flag=True, help="Print the Markdown table of all rules.")
 def explain(topic: str | None, table: bool) -> None:
     """Explain an API code (e.g. 1204) or a rule (e.g. max-duration)."""
-    from validator.output.explain import UnknownTopic, rules_table
     from validator.output.explain import explain as explain_topic
+    from validator.output.explain import rules_table
 
     if table:
         click.echo(rules_table())
-        return
-    if topic is None:
-        _fail("name an API code or a rule id (or use --table)")
-    try:
-        click.echo(explain_topic(str(topic)))
-    except UnknownTopic as exc:
-        _fail(str(exc))
+    elif topic is None:
+        fail("name an API code or a rule id (or use --table)")
+    else:
+        click.echo(explain_topic(topic))
 
 
 @main.command()
-@click.option("--show", metavar="NAME|FILE",
-              help="Print the resolved profile (its rules, options and source) as JSON.")
+@click.option("--show", metavar="NAME|FILE", help="Print the resolved profile as JSON.")
 def profiles(show: str | None) -> None:
     """List the shipped profiles, or show one resolved."""
     import json
 
     from validator.output.explain import profiles_listing
-    from validator.profiles.profile import ProfileError, load_profile
+    from validator.profiles.profile import load_profile
 
-    try:
-        if show:
-            click.echo(json.dumps(load_profile(show).as_data(), indent=2))
-            return
-        click.echo(profiles_listing())
-    except ProfileError as exc:
-        _fail(str(exc))
+    if show:
+        click.echo(json.dumps(load_profile(show).as_data(), indent=2))
+        return
+    click.echo(profiles_listing())
 
 
 @main.command()
@@ -213,7 +249,7 @@ def schema(which: str) -> None:
 @click.argument("input_path", metavar="INPUT")
 @click.option("--output", "-o", metavar="OUTPUT",
               help="Where to write the fixed file [default: INPUT's name + .fixed.mp4, beside it].")
-@click.option("--profile", "-p", help="Profile name (akool, akool-lipsync) or a .toml file.")
+@click.option("--profile", "-p", help=PROFILE_HELP)
 @click.option("--dry-run", is_flag=True, help="Print the FFmpeg command; run and write nothing.")
 @click.option("--force", "-f", is_flag=True, help="Overwrite OUTPUT if it exists.")
 def fix_command(input_path: str, output: str | None, profile: str | None, dry_run: bool,
@@ -225,32 +261,23 @@ def fix_command(input_path: str, output: str | None, profile: str | None, dry_ru
     an existing OUTPUT without --force).
     """
     from validator.cli.check_run import load_run_profile
-    from validator.cli.settings import build_settings
-    from validator.profiles.profile import ProfileError
+    from validator.cli.settings import CheckOptions, build_settings
     from validator.repair.fixer import (
         FfmpegFailed,
-        FixError,
         exit_status,
         fix,
         result_lines,
         terminal_progress,
     )
 
+    settings = build_settings(CheckOptions(paths=(input_path,), profile=profile), Path.cwd())
+    progress = terminal_progress(sys.stderr) if sys.stderr.isatty() else None
     try:
-        settings = build_settings((input_path,), Path.cwd(), profile=profile)
-        progress = terminal_progress(sys.stderr) if sys.stderr.isatty() else None
         result = fix(input_path, output, profile=load_run_profile(settings), dry_run=dry_run,
                      force=force, progress=progress)
-    except (FixError, ProfileError) as exc:
-        _fail(str(exc))
     except FfmpegFailed as exc:
-        _say(f"media-preflight: {exc}")
+        click.echo(f"media-preflight: {safe_message(str(exc))}", err=True)
         sys.exit(1)
-    except KeyboardInterrupt:
-        click.echo("media-preflight: interrupted", err=True)
-        sys.exit(130)
-    from validator.records.data import display_text
-
     for line in result_lines(result):
-        click.echo(display_text(line))
+        click.echo(line)
     sys.exit(exit_status(result))

@@ -12,13 +12,14 @@ from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, TextIO
 
 from validator.records.data import display_text
+from validator.records.errors import UsageError
 from validator.records.findings import printable_path
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
 
 
-class OutputError(ValueError):
+class OutputError(UsageError):
     """``--output`` cannot be written (a usage error: exit 2 with the reason)."""
 
 

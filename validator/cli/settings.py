@@ -1,39 +1,52 @@
-"""Run settings: ``[tool.media-preflight]`` in the nearest pyproject.toml, then flags."""
+"""Run settings: the command line as given (:class:`CheckOptions`, filled by click), merged with
+``[tool.media-preflight]`` in the nearest pyproject.toml into the :class:`Settings` a run uses.
+
+A new option is one field of :class:`CheckOptions` (None or empty when not given) and,
+if the run needs it resolved, one of :class:`Settings`.
+"""
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-from validator.profiles.profile import DEFAULT_PROFILE, ProfileError
-from validator.profiles.snapshots import validated
-from validator.records.data import to_data
+from validator.profiles.profile import DEFAULT_PROFILE, LIPSYNC_PROFILE
+from validator.profiles.tool_table import ToolTable, find_pyproject, read_tool_table
+from validator.records.errors import UsageError
 from validator.run.memory import DEFAULT_MAX_MEMORY, parse_size
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
-TOOL_KEY = "media-preflight"
+from validator.run.work import DEFAULT_TIMEOUT
 
 
-class ToolTable(NamedTuple):
-    """``[tool.media-preflight]``, validated (see :class:`validator.profiles.schema.ToolTable`)."""
+@dataclass(frozen=True)
+class CheckOptions:
+    """``check``'s command line: one field per option, None (or empty) where not given."""
 
+    paths: tuple[str, ...] = ()
     profile: str | None = None
     probe: str | None = None
-    exclude: tuple[str, ...] = ()
+    audio: str | None = None
+    pairs_file: str | None = None
+    output_format: str | None = None
+    output: str | None = None
+    progress: bool | None = None
     jobs: int | None = None
+    scheduler: str | None = None
+    cache_dir: str | None = None
+    no_cache: bool = False
+    timeout: float | None = None
+    exclude: tuple[str, ...] = ()
+    include_hidden: bool = False
     gitignore: bool | None = None
-    rules: dict[str, dict[str, Any]] = {}   # read, never changed
+    quiet: bool = False
+    fix_hints: bool = False
+    report_files: tuple[str, ...] = ()
+    max_memory: str | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Settings:
-    """Everything a ``check`` run needs, after pyproject.toml and flags are merged."""
+    """Everything a ``check`` run needs, after pyproject.toml and the options are merged."""
 
     paths: tuple[str, ...]
     profile: str = DEFAULT_PROFILE
@@ -46,119 +59,55 @@ class Settings:
     fix_hints: bool = False
     gitignore: bool = False
     output: str | None = None
-    report_files: tuple[tuple[str, str], ...] = ()
     progress: bool | None = None
     scheduler: str | None = None
     cache_dir: Path | None = None
     snapshot_dir: Path | None = None
-    timeout: float = 30.0
-    max_memory: int | None = DEFAULT_MAX_MEMORY
+    timeout: float = DEFAULT_TIMEOUT
     pairs: tuple[tuple[str, str], ...] = ()
     rule_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     overrides_source: str = "pyproject.toml"
+    report_files: tuple[tuple[str, str], ...] = ()
+    max_memory: int | None = DEFAULT_MAX_MEMORY
 
 
-def find_pyproject(start: Path) -> Path | None:
-    """The nearest pyproject.toml at or above ``start``."""
-    for folder in (start, *start.parents):
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def read_tool_table(pyproject: Path, cache_dir: Path | None = None) -> ToolTable:
-    """``[tool.media-preflight]`` of one pyproject.toml (empty when absent), validated; with
-    ``cache_dir``, a table validated before is not validated again."""
-    try:
-        with pyproject.open("rb") as handle:
-            data = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{pyproject}: not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise ProfileError(f"{pyproject}: cannot read: {exc.strerror or exc}") from None
-    tool = data.get("tool", {})
-    table = tool.get(TOOL_KEY, {}) if isinstance(tool, dict) else {}
-    if table == {}:
-        return ToolTable()
-    checked: ToolTable = validated("tool-table", table, lambda: _validate_table(pyproject, table),
-                                   to_data, _table_from_data, cache_dir)
-    return checked
-
-
-def _validate_table(pyproject: Path, table: Any) -> ToolTable:
-    from validator.profiles.schema import ToolTable as ToolTableModel
-    from validator.profiles.schema import ValidationError, first_error
-
-    try:
-        model = ToolTableModel.model_validate(table)
-    except ValidationError as exc:
-        raise ProfileError(f"{pyproject}: {first_error(exc, f'tool.{TOOL_KEY}')}") from None
-    return _table_from_data(model.model_dump())
-
-
-def _table_from_data(data: dict[str, Any]) -> ToolTable:
-    return ToolTable(**{**data, "exclude": tuple(data["exclude"]), "rules": dict(data["rules"])})
-
-
-def build_settings(paths: tuple[str, ...], cwd: Path, **flags: Any) -> Settings:
-    """Merge pyproject.toml's table with the flags that were given (None = not given)."""
-    snapshot_dir = _cache_folder(flags.get("cache_dir"))
+def build_settings(options: CheckOptions, cwd: Path) -> Settings:
+    """Merge pyproject.toml's table (found from ``cwd``) with the options that were given."""
+    snapshot_dir = _cache_folder(options.cache_dir)
     pyproject = find_pyproject(cwd)
     table = read_tool_table(pyproject, snapshot_dir) if pyproject else ToolTable()
-    profile = flags.get("profile") or _profile_from_table(table, pyproject) or DEFAULT_PROFILE
-    pairs = _pairs(paths, flags.get("audio"), flags.get("pairs_file"))
-    if pairs:
-        from validator.check.pairs import LIPSYNC_PROFILE
-
-        profile = LIPSYNC_PROFILE if profile == DEFAULT_PROFILE else profile
+    pairs = _pairs(options)
+    profile = options.profile or _profile_from_table(table, pyproject) or DEFAULT_PROFILE
     return Settings(
-        paths=paths,
-        profile=profile,
-        probe=flags.get("probe") or table.probe or "auto",
-        output_format=flags.get("output_format") or "auto",
-        jobs=flags.get("jobs") or table.jobs,
-        exclude=tuple(table.exclude) + tuple(flags.get("exclude") or ()),
-        quiet=bool(flags.get("quiet")),
-        include_hidden=bool(flags.get("include_hidden")),
-        fix_hints=bool(flags.get("fix_hints")),
-        gitignore=bool(table.gitignore if flags.get("gitignore") is None else flags["gitignore"]),
-        output=flags.get("output") or None,
-        report_files=tuple(map(_report_file, flags.get("report_files") or ())),
-        progress=flags.get("progress"),
-        scheduler=flags.get("scheduler") or None,
-        cache_dir=None if flags.get("no_cache") else snapshot_dir,
+        paths=options.paths,
+        profile=LIPSYNC_PROFILE if pairs and profile == DEFAULT_PROFILE else profile,
+        probe=options.probe or table.probe or "auto",
+        output_format=options.output_format or "auto",
+        jobs=options.jobs or table.jobs,
+        exclude=table.exclude + options.exclude,
+        quiet=options.quiet,
+        include_hidden=options.include_hidden,
+        fix_hints=options.fix_hints,
+        gitignore=bool(table.gitignore if options.gitignore is None else options.gitignore),
+        output=options.output or None,
+        progress=options.progress,
+        scheduler=options.scheduler or None,
+        cache_dir=None if options.no_cache else snapshot_dir,
         snapshot_dir=snapshot_dir,
-        timeout=flags.get("timeout") or 30.0,
-        max_memory=_max_memory(flags.get("max_memory")),
+        timeout=options.timeout or DEFAULT_TIMEOUT,
         pairs=pairs,
         rule_overrides=table.rules,
         overrides_source=str(pyproject) if pyproject else "pyproject.toml",
+        report_files=tuple(map(_report_file, options.report_files)),
+        max_memory=_max_memory(options.max_memory),
     )
 
 
 def _max_memory(given: str | None) -> int | None:
-    return DEFAULT_MAX_MEMORY if given is None else parse_size(given)
-
-
-def _pairs(paths: tuple[str, ...], audio: str | None,
-           manifest: str | None) -> tuple[tuple[str, str], ...]:
-    """Lipsync pairs from ``--audio`` (with one video) or ``--pairs FILE`` (with no paths)."""
-    if audio and manifest:
-        raise ValueError("--audio and --pairs cannot be used together")
-    if audio:
-        if len(paths) != 1:
-            raise ValueError("--audio goes with exactly one video (file or URL)")
-        return ((paths[0], audio),)
-    if manifest:
-        if paths:
-            raise ValueError("--pairs takes no other paths (list every pair in the manifest)")
-        from validator.check.pairs import read_manifest
-
-        return tuple((pair.video, pair.audio) for pair in read_manifest(manifest))
-    if not paths:
-        raise ValueError("name a file, folder or URL to check (or --pairs FILE)")
-    return ()
+    try:
+        return DEFAULT_MAX_MEMORY if given is None else parse_size(given)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _report_file(text: str) -> tuple[str, str]:
@@ -167,9 +116,29 @@ def _report_file(text: str) -> tuple[str, str]:
 
     name, sep, path = text.partition("=")
     if not sep or not path or name not in FORMATTERS:
-        raise ValueError(f"--report-file {text!r}: give FORMAT=FILE, FORMAT one of: "
+        raise UsageError(f"--report-file {text!r}: give FORMAT=FILE, FORMAT one of: "
                          f"{', '.join(FORMATTERS)}")
     return name, path
+
+
+def _pairs(options: CheckOptions) -> tuple[tuple[str, str], ...]:
+    """Lipsync pairs from ``--audio`` (with one video) or ``--pairs FILE`` (with no paths)."""
+    paths, audio, manifest = options.paths, options.audio, options.pairs_file
+    if audio and manifest:
+        raise UsageError("--audio and --pairs cannot be used together")
+    if audio:
+        if len(paths) != 1:
+            raise UsageError("--audio goes with exactly one video (file or URL)")
+        return ((paths[0], audio),)
+    if manifest:
+        if paths:
+            raise UsageError("--pairs takes no other paths (list every pair in the manifest)")
+        from validator.check.pairs import read_manifest
+
+        return tuple((pair.video, pair.audio) for pair in read_manifest(manifest))
+    if not paths:
+        raise UsageError("name a file, folder or URL to check (or --pairs FILE)")
+    return ()
 
 
 def _profile_from_table(table: ToolTable, pyproject: Path | None) -> str | None:

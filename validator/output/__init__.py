@@ -5,6 +5,7 @@ from __future__ import annotations
 import pkgutil
 
 from validator.output.base import Formatter
+from validator.records.errors import UsageError
 
 FORMATTERS: dict[str, str] = {
     "text": "validator.output.text:TextFormatter",
@@ -18,15 +19,19 @@ FORMATTERS: dict[str, str] = {
 }
 
 
+class UnknownFormat(UsageError):
+    """A format name that is not in the registry."""
+
+
 def get_formatter(name: str) -> type[Formatter]:
     """The formatter class called ``name``; an unknown name lists the valid ones."""
     try:
         where = FORMATTERS[name]
     except KeyError:
-        raise ValueError(
+        raise UnknownFormat(
             f"unknown format {name!r} (choose from: {', '.join(FORMATTERS)})") from None
     formatter: type[Formatter] = pkgutil.resolve_name(where)
     return formatter
 
 
-__all__ = ["FORMATTERS", "Formatter", "get_formatter"]
+__all__ = ["FORMATTERS", "Formatter", "UnknownFormat", "get_formatter"]

@@ -8,11 +8,12 @@ import re
 from validator.profiles.profile import Profile, load_profile, shipped_profiles
 from validator.records.codes import API_CODES
 from validator.records.data import to_data
+from validator.records.errors import UsageError
 from validator.rules import RULES, Rule
 from validator.rules.base import fmt_number
 
 
-class UnknownTopic(LookupError):
+class UnknownTopic(UsageError, LookupError):
     """Neither an API code nor a rule id."""
 
 

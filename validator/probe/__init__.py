@@ -1,18 +1,27 @@
 """Probe backends, by name: each turns a file into one immutable MediaFacts.
 
 A backend's module is imported when the backend is first asked for, so a run
-whose probes happen in a worker process never loads them itself.
+whose probes happen in a worker process never loads them itself. The names are
+:data:`ProbeName`; the CLI's choices, the settings schema and the registry use it.
 """
 
 from __future__ import annotations
 
 import pkgutil
 from collections.abc import Iterator, Mapping
+from typing import Literal, get_args
 
 from validator.probe.base import Backend, read_facts
+from validator.records.errors import UsageError
 from validator.records.facts import MediaFacts
 
-_MODULES = {
+BackendName = Literal["libav", "mediainfo", "ffprobe"]
+ProbeName = Literal["auto", BackendName]
+"""How to read files: a backend by name, or ``auto`` (libav, with a second opinion where a
+verdict is in doubt: see :mod:`validator.check.arbitration`)."""
+PROBE_CHOICES: tuple[str, ...] = get_args(ProbeName)
+
+_MODULES: dict[str, str] = {   # one per BackendName (tested)
     "libav": "validator.probe.libav:LibavBackend",
     "mediainfo": "validator.probe.mediainfo:MediaInfoBackend",
     "ffprobe": "validator.probe.ffprobe:FfprobeBackend",
@@ -38,10 +47,9 @@ class _Registry(Mapping[str, Backend]):
 
 
 BACKENDS: Mapping[str, Backend] = _Registry()
-PROBE_CHOICES = ("auto", *_MODULES)
 
 
-class UnknownBackend(ValueError):
+class UnknownBackend(UsageError):
     """A probe name that is not in the registry."""
 
 
@@ -88,14 +96,25 @@ def available(name: str) -> bool:
     return BACKENDS[name].unavailable() is None
 
 
+def check_probe(name: str) -> None:
+    """Raise UnknownBackend, listing the valid names, unless ``name`` is a probe choice."""
+    if name not in PROBE_CHOICES:
+        raise _unknown(name)
+
+
 def get_backend(name: str) -> Backend:
     """The backend called ``name``; an unknown name lists the valid ones."""
     try:
         return BACKENDS[name]
     except KeyError:
-        valid = ", ".join(PROBE_CHOICES)
-        raise UnknownBackend(f"unknown probe backend {name!r} (choose from: {valid})") from None
+        raise _unknown(name) from None
 
 
-__all__ = ["BACKENDS", "PROBE_CHOICES", "Backend", "UnknownBackend", "available",
+def _unknown(name: str) -> UnknownBackend:
+    valid = ", ".join(PROBE_CHOICES)
+    return UnknownBackend(f"unknown probe backend {name!r} (choose from: {valid})")
+
+
+__all__ = ["BACKENDS", "PROBE_CHOICES", "Backend", "BackendName", "ProbeName", "UnknownBackend",
+           "available", "check_probe",
            "fingerprint", "get_backend", "read_facts", "read_named"]

@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from validator.profiles.schema import ProfileFile, RuleSettings, ToolTable, options_model
+from validator.profiles.schema import ProfileFile, RuleSettings, options_model, tool_table_model
 from validator.rules import RULES, Rule
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -76,7 +76,7 @@ def profile_schema() -> dict[str, Any]:
 
 def pyproject_schema() -> dict[str, Any]:
     """The JSON Schema of ``[tool.media-preflight]`` in a pyproject.toml."""
-    return model_schema(ToolTable, "pyproject", "[tool.media-preflight] in pyproject.toml")
+    return model_schema(tool_table_model(), "pyproject", "[tool.media-preflight] in pyproject.toml")
 
 
 GENERATORS = {"profile": profile_schema, "pyproject": pyproject_schema}

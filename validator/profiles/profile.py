@@ -15,10 +15,11 @@ import hashlib
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, get_args
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from validator.profiles.snapshots import validated
+from validator.profiles.snapshots import record_from_data, validated
 from validator.records.data import to_data
+from validator.records.errors import UsageError
 from validator.records.facts import MediaFacts
 from validator.records.findings import Severity
 from validator.rules import RULES, Rule, RuleOptions
@@ -32,11 +33,13 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 DEFAULT_PROFILE = "akool"
+LIPSYNC_PROFILE = "akool-lipsync"
+MAX_EXTENDS = 64
 _SETTING_KEYS = ("enabled", "severity")
 Layer = tuple[str, dict[str, Any]]
 
 
-class ProfileError(ValueError):
+class ProfileError(UsageError):
     """A profile that cannot be used; the message names the file, the key and the reason."""
 
 
@@ -104,11 +107,8 @@ class Profile(NamedTuple):
         rules = []
         for rule_id, severity, options, code in data["rules"]:
             rule = RULES[rule_id]
-            if severity not in get_args(Severity):
-                raise ValueError(f"bad severity {severity!r}")
-            values = {key: tuple(value) if isinstance(value, list) else value
-                      for key, value in options.items()}
-            rules.append(ActiveRule(rule=rule, severity=severity, options=rule.options(**values),
+            rules.append(ActiveRule(rule=rule, severity=severity,
+                                    options=record_from_data(rule.options, options),
                                     code=code if code == rule.code else None))
         return cls(name=data["name"], description=data["description"],
                    sources=tuple(data["sources"]), rules=tuple(rules),
@@ -139,7 +139,7 @@ def load_profile(name_or_path: str | Path = DEFAULT_PROFILE,
     tables); it comes from ``[tool.media-preflight]``. With ``cache_dir``, a
     chain validated before is not validated again (:mod:`validator.profiles.snapshots`).
     """
-    layers = _chain(str(name_or_path), base=Path.cwd(), seen=())
+    layers = _chain(str(name_or_path))
     if overrides:
         layers.append((overrides_source, {"rules": overrides}))
     name = _display_name(name_or_path)
@@ -173,26 +173,47 @@ def _locate(ref: str, base: Path, referrer: Path | None) -> Path:
     return path.resolve()
 
 
-def _chain(ref: str, base: Path, seen: tuple[Path, ...]) -> list[Layer]:
-    """The profile files ``ref`` stands for, base first, each with its data as read."""
-    path = _locate(ref, base, seen[-1] if seen else None)
-    if path in seen:
-        cycle = " -> ".join(str(p) for p in (*seen, path))
-        raise ProfileError(f"{path}: extends: profiles extend each other in a cycle ({cycle})")
-    data = _read_toml(path)
+def _chain(ref: str) -> list[Layer]:
+    """The profile files ``ref`` stands for, base first, each with its data as read; at most
+    :data:`MAX_EXTENDS` files, none twice."""
+    layers: list[Layer] = []
+    seen: list[Path] = []
+    extends: str | None = ref
+    while extends:
+        referrer = seen[-1] if seen else None
+        path = _locate(extends, referrer.parent if referrer else Path.cwd(), referrer)
+        if path in seen:
+            cycle = " -> ".join(str(p) for p in (*seen, path))
+            raise ProfileError(f"{path}: extends: profiles extend each other in a cycle ({cycle})")
+        if referrer and len(seen) == MAX_EXTENDS:
+            raise ProfileError(f"{referrer}: extends: more than {MAX_EXTENDS} profiles "
+                               "extend each other in a chain")
+        data = read_toml(path)
+        seen.append(path)
+        layers.append((str(path), data))
+        extends = _extends(path, data)
+    return layers[::-1]
+
+
+def _extends(path: Path, data: dict[str, Any]) -> str | None:
+    """The profile a file's data extends (its key checked as the schema checks it)."""
     extends = data.get("extends")
     if extends is not None and not isinstance(extends, str):
         _parse(str(path), data)   # raises, naming the key
-    parents = _chain(extends, path.parent, (*seen, path)) if extends else []
-    return [*parents, (str(path), data)]
+    return extends
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file's data; a file that cannot be read or parsed is a ProfileError naming it."""
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ProfileError(f"{path}: not valid TOML: not UTF-8 text at byte {exc.start}") from None
+    except RecursionError:
+        raise ProfileError(f"{path}: not valid TOML: arrays or tables nested too deeply") from None
     except OSError as exc:
         raise ProfileError(f"{path}: cannot read: {exc.strerror or exc}") from None
 

@@ -58,6 +58,7 @@ from typing import IO, Literal
 from pydantic import BaseModel, ConfigDict
 
 from validator.profiles.profile import DEFAULT_PROFILE, Profile
+from validator.records.errors import UsageError
 from validator.records.facts import MediaFacts
 from validator.records.findings import Finding, Report
 
@@ -82,7 +83,7 @@ Action = Literal["copy", "encode"]
 Progress = Callable[[float], None]
 
 
-class FixError(ValueError):
+class FixError(UsageError):
     """A fix that cannot start (bad paths, no FFmpeg); the CLI exits 2."""
 
 

@@ -26,6 +26,7 @@ from itertools import islice
 from typing import Any, NamedTuple, TypeVar
 
 from validator._version import __version__
+from validator.records.errors import UsageError
 
 T = TypeVar("T")
 
@@ -39,7 +40,7 @@ SAMPLE_FILES = 4
 SAMPLE_ROOTS = 8
 
 
-class ClusterError(ValueError):
+class ClusterError(UsageError):
     """The cluster cannot run the check: no dask, unreachable, or a worker cannot see a path."""
 
 
