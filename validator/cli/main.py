@@ -97,16 +97,17 @@ def fail(message: str) -> NoReturn:
 
 
 def _use_reference_ffprobe(context: click.Context, parameter: click.Parameter,
-                           value: str | None) -> None:
+                           value: str | None) -> str | None:
     """``--reference-ffprobe``: every prober of the run uses that binary (the entry point
     has set it before forking the probe worker; this covers other callers)."""
     import os
 
     if value is None:
-        return
+        return None
     if not os.access(value, os.X_OK):
         raise click.BadParameter(f"{value}: not an executable file", context, parameter)
     os.environ["MEDIA_PREFLIGHT_FFPROBE"] = os.path.abspath(value)
+    return value
 
 
 def _notes_to_stderr() -> None:
@@ -170,7 +171,7 @@ def main() -> None:
 @click.option("--fix-hints", is_flag=True,
               help="Text: under each fixable failing file, the `fix` command that repairs it.")
 @click.option("--reference-ffprobe", type=click.Path(exists=True, dir_okay=False),
-              metavar="PATH", expose_value=False, callback=_use_reference_ffprobe,
+              metavar="PATH", callback=_use_reference_ffprobe,
               help="The ffprobe of the FFmpeg release the API runs: its reading decides "
                    "verdicts that depend on the release [default: ffprobe on PATH].")
 def check(paths: tuple[str, ...], profile: str | None, probe: str | None, audio: str | None,
@@ -178,7 +179,8 @@ def check(paths: tuple[str, ...], profile: str | None, probe: str | None, audio:
           report_files: tuple[str, ...], progress: bool | None, jobs: int | None,
           scheduler: str | None, cache_dir: str | None, no_cache: bool, timeout: float | None,
           max_memory: str | None, exclude: tuple[str, ...], include_hidden: bool,
-          gitignore: bool | None, quiet: bool, fix_hints: bool) -> None:
+          gitignore: bool | None, quiet: bool, fix_hints: bool,
+          reference_ffprobe: str | None) -> None:
     """Check video files and folders (walked for media files), URLs, or lipsync pairs.
 
     Exit status: 0 all pass (warnings allowed), 1 a file would be rejected,
@@ -192,7 +194,8 @@ def check(paths: tuple[str, ...], profile: str | None, probe: str | None, audio:
         output_format=output_format, output=output, progress=progress, jobs=jobs,
         scheduler=scheduler, cache_dir=cache_dir, no_cache=no_cache, timeout=timeout,
         exclude=exclude, include_hidden=include_hidden, gitignore=gitignore, quiet=quiet,
-        fix_hints=fix_hints, report_files=report_files, max_memory=max_memory)
+        fix_hints=fix_hints, report_files=report_files, max_memory=max_memory,
+        reference_ffprobe=reference_ffprobe)
     _notes_to_stderr()
     _on_sigterm(unwind=True)
     try:

@@ -42,6 +42,7 @@ class CheckOptions:
     fix_hints: bool = False
     report_files: tuple[str, ...] = ()
     max_memory: str | None = None
+    reference_ffprobe: str | None = None   # in effect as MEDIA_PREFLIGHT_FFPROBE
 
 
 @dataclass(frozen=True)
