@@ -56,15 +56,17 @@ def inspect_file(path: str, profile: Profile, probe: str = AUTO,
                  probes: Probes = LOCAL) -> Report:
     """The report for one file under one profile and probe choice.
 
-    An ``http(s)://`` URL is checked as the API fetches it (:mod:`validator.check.remote`).
+    An ``http(s)://`` URL is read as the API fetches it (:mod:`validator.check.remote`),
+    whatever the probe choice.
     """
     if is_url(path):
-        from validator.check.remote import inspect_url
+        from validator.check.remote import read_url
 
-        return inspect_url(path, profile)
-    if probe == AUTO:
+        facts = read_url(path, profile)
+    elif probe == AUTO:
         return _auto(path, profile, probes)
-    facts = probes.read(path, get_backend(probe).name)
+    else:
+        facts = probes.read(path, get_backend(probe).name)
     findings = evaluate(profile, facts)
     return _report(facts, findings + _unresolved(doubts(profile, facts), facts, findings))
 
@@ -111,21 +113,29 @@ def _disagreements(in_doubt: list[tuple[ActiveRule, Doubt]], facts: MediaFacts,
 
 def _unresolved(in_doubt: list[tuple[ActiveRule, Doubt]], facts: MediaFacts,
                 findings: list[Finding]) -> list[Finding]:
-    """Warnings for doubts no second reading settled (ffprobe's own reading is not doubted)."""
+    """Warnings for doubts no second reading settled (ffprobe's own reading is not doubted; a
+    URL's is FFmpeg's over HTTP, with no second prober to ask)."""
     if facts.source.startswith("ffprobe"):
         return []
+    remote = facts.remote is not None
+    reading = "FFmpeg in-process, read over HTTP" if remote else f"{label(facts)} reading"
+    confirm = "check a downloaded copy with ffprobe" if remote else "install ffprobe to confirm"
+    hint = _REMOTE_HINT if remote else _HINT
     warnings = []
     for active, doubt in in_doubt:
         already_warned = any(f.rule == active.rule.id and f.severity == "warning"
                              for f in findings)
         if not already_warned:
             warnings.append(_uncertain(
-                active, f"uncertain: {doubt.reason} ({label(facts)} reading); "
-                        "the API's FFmpeg may judge it otherwise — install ffprobe to confirm"))
+                active, f"uncertain: {doubt.reason} ({reading}); "
+                        f"the API's FFmpeg may judge it otherwise — {confirm}", hint))
     return warnings
 
 
-def _uncertain(active: ActiveRule, message: str) -> Finding:
+_HINT = "Check with ffprobe (install FFmpeg) or keep clear of the limit."
+_REMOTE_HINT = "Download it and check the file, or keep clear of the limit."
+
+
+def _uncertain(active: ActiveRule, message: str, hint: str = _HINT) -> Finding:
     return Finding(rule=active.rule.id, code=active.rule.code, severity="warning",
-                   message=message,
-                   hint="Check with ffprobe (install FFmpeg) or keep clear of the limit.")
+                   message=message, hint=hint)

@@ -83,6 +83,9 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Text: print failing files and the summary only.")
 @click.option("--fix-hints", is_flag=True,
               help="Text: under each fixable failing file, the `fix` command that repairs it.")
+@click.option("--allow-private-urls", is_flag=True,
+              help="Fetch URLs whose host is a loopback, private or link-local address (the "
+                   "API refuses them; for a local test server).")
 def check(paths: tuple[str, ...], **flags: object) -> None:
     """Check video files and folders (walked for media files), URLs, or lipsync pairs.
 
@@ -161,16 +164,11 @@ def fix_command(input_path: str, output: str | None, profile: str | None, dry_ru
     an existing OUTPUT without --force).
     """
     from validator.cli.check_run import load_run_profile
+    from validator.cli.fix_run import exit_status, result_lines, terminal_progress
     from validator.cli.settings import build_settings
     from validator.profiles.profile import ProfileError
-    from validator.repair.fixer import (
-        FfmpegFailed,
-        FixError,
-        exit_status,
-        fix,
-        result_lines,
-        terminal_progress,
-    )
+    from validator.repair.errors import FfmpegFailed, FixError
+    from validator.repair.fixer import fix
 
     try:
         settings = build_settings((input_path,), Path.cwd(), profile=profile)

@@ -43,6 +43,7 @@ class Settings:
     quiet: bool = False
     include_hidden: bool = False
     fix_hints: bool = False
+    allow_private_urls: bool = False
     gitignore: bool = False
     output: str | None = None
     progress: bool | None = None
@@ -119,6 +120,7 @@ def build_settings(paths: tuple[str, ...], cwd: Path, **flags: Any) -> Settings:
         quiet=bool(flags.get("quiet")),
         include_hidden=bool(flags.get("include_hidden")),
         fix_hints=bool(flags.get("fix_hints")),
+        allow_private_urls=bool(flags.get("allow_private_urls")),
         gitignore=bool(table.gitignore if flags.get("gitignore") is None else flags["gitignore"]),
         output=flags.get("output") or None,
         progress=flags.get("progress"),

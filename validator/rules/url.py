@@ -11,10 +11,9 @@ are these rules' options.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from http import HTTPStatus
 from typing import NamedTuple
 
-from validator.records.facts import MediaFacts
+from validator.records.facts import MediaFacts, status_text
 from validator.rules.base import NoOptions, Rule, Violation, docstring
 
 BOTH = ("video", "audio")
@@ -31,11 +30,15 @@ REACHABLE_DOC = """The server must let the API fetch the URL (no code: the API's
 
 Fails for 401/403 (not accessible: the API sends no login or cookies), 5xx
 server errors and timeouts (the server failed; a retry may help), connection
-failures, other HTTP errors, more redirects than allowed, and redirects to
-anything but ``http``/``https``.
+failures, other HTTP errors, more redirects than allowed, redirects to
+anything but ``http``/``https``, and hosts (first or after a redirect) that
+resolve to a loopback, private or link-local address: the API fetches from
+the internet, so such a URL is refused without connecting.
 
 Options: ``connect_timeout_s`` and ``read_timeout_s`` (how long to wait for
-the server), ``max_redirects``.
+the server), ``max_redirects``, ``allow_private_urls`` (false; set for one run
+by ``--allow-private-urls`` or ``validate(..., allow_private_urls=True)``, to
+test against a local server).
 
 Fix: make the file public or use a pre-signed URL that has not expired; for
 server errors, retry later or host the file elsewhere.
@@ -55,10 +58,12 @@ READ_LIMIT_DOC = """The media must be readable within the limits of one URL (no 
 
 The media is read through HTTP range requests, only what FFmpeg asks for (an
 MP4 index at the end of the file included), up to ``max_bytes`` bytes and
-``max_seconds`` seconds per URL. A server that ignores ``Range`` sends the
-file from its start: reading stops at the byte limit instead of downloading
-it all, and when FFmpeg needed more the file could not be checked (an error:
-nothing is passed unchecked; a warning when what was read was enough).
+``max_seconds`` seconds per URL: one wall-clock limit across every request,
+headers included, so a server that drips its answer slowly is cut off there.
+A server that ignores ``Range`` sends the file from its start: reading stops
+at the byte limit instead of downloading it all, and when FFmpeg needed more
+the file could not be checked (an error: nothing is passed unchecked; a
+warning when what was read was enough).
 
 Fix: serve the file from a host that supports range requests (any object
 store or CDN does), move the MP4 index to the front
@@ -71,21 +76,12 @@ class ReachableOptions(NamedTuple):
     connect_timeout_s: float = 5.0
     read_timeout_s: float = 10.0
     max_redirects: int = 5
+    allow_private_urls: bool = False
 
 
 class ReadLimitOptions(NamedTuple):
     max_bytes: int = 16 * 1024 * 1024
     max_seconds: float = 20.0
-
-
-def status_text(status: int | None) -> str:
-    """'404 Not Found' (or just the number for a status Python does not name)."""
-    if status is None:
-        return "no status"
-    try:
-        return f"{status} {HTTPStatus(status).phrase}"
-    except ValueError:
-        return str(status)
 
 
 def check_exists(facts: MediaFacts, options: NoOptions) -> Iterator[Violation]:

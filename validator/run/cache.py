@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import os
 import sqlite3
 import stat
@@ -20,8 +19,7 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
-from validator.records.data import keep_json, to_json
-from validator.records.findings import Report
+from validator.records.findings import Report, StoredReport, report_json
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (
@@ -147,9 +145,7 @@ class ResultCache:
         if row is None or tuple(row[:3]) != (key.size, key.mtime_ns, key.inode):
             return None
         try:
-            report = Report.from_data(json.loads(row[3]))
-            keep_json(report, row[3])
-            return report
+            return StoredReport.from_json(row[3])
         except (ValueError, TypeError, KeyError, AttributeError):
             return None
 
@@ -158,7 +154,7 @@ class ResultCache:
         if self._db is None:
             return
         self._pending.append((self.context, key.path, key.size, key.mtime_ns, key.inode,
-                              to_json(report)))
+                              report_json(report)))
         if len(self._pending) >= _FLUSH_EVERY:
             self.flush()
 

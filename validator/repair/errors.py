@@ -1,0 +1,11 @@
+"""Why a fix did not happen: a usage or setup problem, or FFmpeg itself failing."""
+
+from __future__ import annotations
+
+
+class FixError(ValueError):
+    """A fix that cannot start (bad paths, no FFmpeg); the CLI exits 2."""
+
+
+class FfmpegFailed(RuntimeError):
+    """FFmpeg ran and failed; the message is the end of its error output."""
