@@ -23,7 +23,7 @@ from validator.repair.command import ffmpeg_binary
 from validator.repair.encode import corrected_bitrate, corrected_cut
 from validator.repair.errors import FfmpegFailed, FixError
 from validator.repair.fixer import default_output, fix
-from validator.repair.plan import plan_fix
+from validator.repair.plan import FixOptions, plan_fix
 
 pytestmark = [pytest.mark.skipif(not (HAS_FFMPEG and HAS_FFPROBE),
                                  reason="fix tests need the ffmpeg and ffprobe binaries")]
@@ -150,7 +150,8 @@ def test_streams_that_need_no_change_are_copied(tmp_path: Path) -> None:
 
 
 def test_lipsync_profile_resamples_to_its_advice(tmp_path: Path) -> None:
-    result = fix(fixture_path("fail/fps_120.mp4"), tmp_path / "out.mp4", profile="akool-lipsync")
+    result = fix(fixture_path("fail/fps_120.mp4"), tmp_path / "out.mp4", profile="akool-lipsync",
+                 options=FixOptions(apply_advice=True))
     assert result.ok and result.report is not None and result.report.warnings == []
     assert 1 / frame_time(tmp_path / "out.mp4") == pytest.approx(25)
 

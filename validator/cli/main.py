@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -149,32 +149,59 @@ def profiles(show: str | None) -> None:
 
 
 @main.command("fix")
-@click.argument("input_path", metavar="INPUT")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--output", "-o", metavar="OUTPUT",
-              help="Where to write the fixed file [default: INPUT's name + .fixed.mp4, beside it].")
+              help="With one input file: where to write it [default: INPUT's name + .fixed.mp4, "
+                   "beside it].")
+@click.option("--output-dir", metavar="DIR",
+              help="Write the fixed files under DIR, mirroring the inputs' relative paths.")
 @click.option("--profile", "-p", help="Profile name (akool, akool-lipsync) or a .toml file.")
-@click.option("--dry-run", is_flag=True, help="Print the FFmpeg command; run and write nothing.")
-@click.option("--force", "-f", is_flag=True, help="Overwrite OUTPUT if it exists.")
-def fix_command(input_path: str, output: str | None, profile: str | None, dry_run: bool,
-                force: bool) -> None:
-    """Write a copy of INPUT that the API accepts, made by one FFmpeg command.
+@click.option("--dry-run", is_flag=True, help="Print the FFmpeg commands; run and write nothing.")
+@click.option("--force", "-f", is_flag=True, help="Overwrite outputs that exist.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1),
+              help="Encodes at once [default: one per four CPUs].")
+@click.option("--format", "output_format", type=click.Choice(("text", "json", "jsonl")),
+              default="text", show_default=True, help="Output format.")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress on stderr [default: on a terminal].")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching paths (repeatable).")
+@click.option("--hidden", "include_hidden", is_flag=True, help="Walk hidden files/folders too.")
+@click.option("--gitignore/--no-gitignore", default=None,
+              help="In folders, skip what git ignores (.gitignore, .git/info/exclude).")
+@click.option("--max-trim-loss", type=click.FloatRange(min=0), default=2.0, show_default=True,
+              metavar="SECONDS",
+              help="A too-long file is cut at copy speed at a keyframe at most this far below "
+                   "the limit (else re-encoded).")
+@click.option("--exact", is_flag=True, help="Trim by re-encoding, exactly at the limit.")
+@click.option("--apply-advice", is_flag=True,
+              help="Also follow advice-level findings (akool-lipsync's 25 fps).")
+def fix_command(paths: tuple[str, ...], **flags: Any) -> None:
+    """Write copies of failing videos that the API accepts, each made by one FFmpeg command.
 
-    The input is never changed. Exit status: 0 the output passes (or INPUT
-    already did), 1 it still fails or cannot be fixed, 2 usage error (such as
-    an existing OUTPUT without --force).
+    PATH is a file or a folder (walked as `check` walks it). Inputs are never
+    changed. Exit status: 0 every output passes (or its input already did), 1
+    some still fail or cannot be fixed, 2 usage error (such as an existing
+    output without --force), 130 interrupted (no partial output is left).
     """
     from validator.cli.check_run import load_run_profile
-    from validator.cli.fix_run import exit_status, result_lines, terminal_progress
+    from validator.cli.fix_run import FixSettings, run_fix
     from validator.cli.settings import build_settings
     from validator.profiles.profile import ProfileError
     from validator.repair.errors import FfmpegFailed, FixError
-    from validator.repair.fixer import fix
+    from validator.repair.plan import FixOptions
 
     try:
-        settings = build_settings((input_path,), Path.cwd(), profile=profile)
-        progress = terminal_progress(sys.stderr) if sys.stderr.isatty() else None
-        result = fix(input_path, output, profile=load_run_profile(settings), dry_run=dry_run,
-                     force=force, progress=progress)
+        base = build_settings(paths, Path.cwd(), profile=flags["profile"],
+                              gitignore=flags["gitignore"], exclude=flags["exclude"])
+        options = FixOptions(apply_advice=flags["apply_advice"], exact=flags["exact"],
+                             max_trim_loss=flags["max_trim_loss"])
+        settings = FixSettings(
+            paths=paths, output=flags["output"], output_dir=flags["output_dir"],
+            profile=load_run_profile(base), jobs=flags["jobs"], force=flags["force"],
+            dry_run=flags["dry_run"], output_format=flags["output_format"],
+            progress=flags["progress"], exclude=base.exclude,
+            include_hidden=flags["include_hidden"], gitignore=base.gitignore, options=options)
+        status = run_fix(settings, sys.stdout, sys.stderr)
     except (FixError, ProfileError) as exc:
         _fail(str(exc))
     except FfmpegFailed as exc:
@@ -183,6 +210,4 @@ def fix_command(input_path: str, output: str | None, profile: str | None, dry_ru
     except KeyboardInterrupt:
         click.echo("media-preflight: interrupted", err=True)
         sys.exit(130)
-    for line in result_lines(result):
-        click.echo(line)
-    sys.exit(exit_status(result))
+    sys.exit(status)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from fractions import Fraction
 
 from validator.repair.errors import FixError
 from validator.repair.plan import FixPlan
@@ -59,12 +60,20 @@ def _video_graph(plan: FixPlan, source: object) -> tuple[object, dict[str, objec
         stream = stream.filter("fps", fps=f"{plan.fps:g}")
     stream = stream.filter("scale", "trunc(iw/2)*2", "trunc(ih/2)*2").filter("format", "yuv420p")
     options: dict[str, object] = {"c:v": "libx264", "preset": PRESET}
+    if plan.rate:
+        options["r"] = _rate_text(plan.rate)
     if plan.video_bitrate:
         options.update({"b:v": plan.video_bitrate, "maxrate": plan.video_bitrate,
                         "bufsize": plan.video_bitrate})
     else:
         options["crf"] = CRF
     return stream, options
+
+
+def _rate_text(rate: float) -> str:
+    """A frame rate as FFmpeg takes it exactly: 25, 30000/1001."""
+    exact = Fraction(rate).limit_denominator(1001)
+    return str(exact.numerator) if exact.denominator == 1 else str(exact)
 
 
 def _audio_graph(plan: FixPlan, source: object) -> tuple[list[object], dict[str, object]]:

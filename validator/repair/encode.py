@@ -16,17 +16,47 @@ import contextlib
 import os
 import subprocess
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
 from validator.repair.command import build_command
-from validator.repair.errors import FfmpegFailed, FixError
+from validator.repair.errors import FfmpegFailed, FixError, Stopped
 from validator.repair.plan import MIN_VIDEO_BITRATE, SIZE_SAFETY, TRIM_MARGIN_S, FixPlan, revised
 
 TRIM_WINDOW_S = 0.1
 
 Progress = Callable[[float], None]
+
+
+class Stopper:
+    """Stops the FFmpeg processes of a run (Ctrl-C): the running ones are killed, and none
+    starts after."""
+
+    def __init__(self) -> None:
+        self.stopped = False
+        self._running: set[subprocess.Popen[str]] = set()
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def running(self, proc: subprocess.Popen[str]) -> Iterator[None]:
+        """Track ``proc`` for the block (killed at once if the run is already stopped)."""
+        with self._lock:
+            self._running.add(proc)
+            if self.stopped:
+                proc.kill()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._running.discard(proc)
+
+    def stop(self) -> None:
+        with self._lock:
+            self.stopped = True
+            for proc in self._running:
+                proc.kill()
 
 
 def _progress_seconds(line: str) -> float | None:
@@ -47,24 +77,35 @@ def _last_error(errors: IO[bytes]) -> str:
 
 
 def run_ffmpeg(command: list[str], duration_s: float | None = None,
-               progress: Progress | None = None) -> None:
-    """Run one FFmpeg command, reporting the fraction done to ``progress``; raise on failure."""
+               progress: Progress | None = None, stopper: Stopper | None = None) -> None:
+    """Run one FFmpeg command, reporting the fraction done to ``progress``; raise on failure.
+
+    FFmpeg runs in its own session, so a terminal's Ctrl-C reaches only this process,
+    which kills it (as ``stopper.stop()`` does from another thread).
+    """
     run_args = [*command[:-1], "-loglevel", "error", "-nostats", "-progress", "pipe:1",
                 command[-1]]
+    stopper = stopper or Stopper()
     with tempfile.TemporaryFile() as errors:
         proc = subprocess.Popen(run_args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=errors, text=True)
+                                stderr=errors, text=True, start_new_session=True)
         try:
-            assert proc.stdout is not None
-            for line in proc.stdout:
-                seconds = _progress_seconds(line)
-                if progress is not None and seconds is not None and duration_s:
-                    progress(min(0.99, seconds / duration_s))
-            status = proc.wait()
+            with stopper.running(proc):
+                assert proc.stdout is not None
+                for line in proc.stdout:
+                    seconds = _progress_seconds(line)
+                    if progress is not None and seconds is not None and duration_s:
+                        progress(min(0.99, seconds / duration_s))
+                status = proc.wait()
         except BaseException:
             proc.kill()
             proc.wait()
             raise
+        finally:
+            if proc.stdout is not None:
+                proc.stdout.close()
+        if stopper.stopped:
+            raise Stopped("stopped")
         if status != 0:
             raise FfmpegFailed(f"ffmpeg failed (exit status {status}): {_last_error(errors)}")
     if progress is not None:
@@ -133,8 +174,8 @@ def corrected_bitrate(plan: FixPlan, size: int, duration: float | None) -> int |
     return max(MIN_VIDEO_BITRATE, int(plan.video_bitrate - overshoot * 1.1))
 
 
-def encode(plan: FixPlan, source: Path, temp: Path, binary: str,
-           progress: Progress | None) -> tuple[FixPlan, float | None, int]:
+def encode(plan: FixPlan, source: Path, temp: Path, binary: str, progress: Progress | None,
+           stopper: Stopper | None = None) -> tuple[FixPlan, float | None, int]:
     """Run the plan into ``temp``, then measure; re-run once with a corrected cut, and once
     with a corrected bitrate, when the output missed its duration window or size limit.
 
@@ -142,7 +183,7 @@ def encode(plan: FixPlan, source: Path, temp: Path, binary: str,
     """
     def attempt(current: FixPlan) -> float | None:
         run_ffmpeg(build_command(current, source, temp, binary, overwrite=True),
-                   current.duration_s, progress)
+                   current.duration_s, progress, stopper)
         return measure_duration(temp)
 
     measured, runs = attempt(plan), 1

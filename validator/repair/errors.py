@@ -9,3 +9,7 @@ class FixError(ValueError):
 
 class FfmpegFailed(RuntimeError):
     """FFmpeg ran and failed; the message is the end of its error output."""
+
+
+class Stopped(Exception):
+    """The run was stopped (Ctrl-C) while this FFmpeg ran; it was killed."""

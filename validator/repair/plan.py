@@ -10,9 +10,10 @@ nothing is decided later. Why each decision:
   limit minus 50 ms, since ffprobe's container duration counts the last
   video frame's and audio packet's full length past the cut.
 - 1210: the ``fps`` filter drops or repeats frames on the original
-  timestamps, so audio stays in sync. The target is the profile's limit, or
-  the lipsync advice (25 fps) when the profile has that rule and the file
-  exceeds it.
+  timestamps, so audio stays in sync. The target is the profile's limit, or,
+  with ``apply_advice``, the lipsync advice (25 fps) when the profile has that
+  rule and the file exceeds it. A re-encoded video always gets its output
+  frame rate explicitly (``-r``: the target, else the input's average rate).
 - 1209: video to H.264 (``yuv420p``, dimensions rounded down to even), audio
   that MP4 cannot carry to AAC, MP4 with ``+faststart``.
 - 1203: a silent stereo AAC track as long as the video.
@@ -68,6 +69,7 @@ class FixPlan(BaseModel):
     video: Action = "copy"
     video_codec: str | None = None
     fps: float | None = None
+    rate: float | None = None
     audio: list[AudioPlan] = []
     add_silent: bool = False
     silent_audio_s: float | None = None
@@ -82,6 +84,22 @@ class FixPlan(BaseModel):
     def needed(self) -> bool:
         """True when there is something to fix and nothing in the way."""
         return bool(self.fixes) and not self.unfixable
+
+
+@dataclass(frozen=True)
+class FixOptions:
+    """How a fix may go about it.
+
+    ``apply_advice``: also follow advice-level findings (the lipsync profile's
+    25 fps); errors are always repaired. ``exact``: trim a too-long file by
+    re-encoding even where a keyframe close below the limit would allow a cut
+    at copy speed; ``max_trim_loss``: how far below the limit (seconds) that
+    keyframe may lie.
+    """
+
+    apply_advice: bool = False
+    exact: bool = False
+    max_trim_loss: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -113,12 +131,14 @@ def _errors_of(report: Report, rule_id: str) -> list[Finding]:
     return [f for f in report.errors if f.rule == rule_id]
 
 
-def _target_fps(report: Report, facts: MediaFacts, limits: Limits) -> float | None:
+def _target_fps(report: Report, facts: MediaFacts, limits: Limits,
+                apply_advice: bool) -> float | None:
     """The frame rate to resample to, or None to keep the rate."""
     main = facts.main_video
     avg = main.avg_fps if main else None
     over_limit = bool(_errors_of(report, "max-frame-rate")) and limits.max_fps is not None
-    over_advice = limits.advice_fps is not None and avg is not None and avg > limits.advice_fps
+    over_advice = apply_advice and limits.advice_fps is not None and avg is not None \
+        and avg > limits.advice_fps
     if over_advice:
         assert limits.advice_fps is not None
         return min(limits.advice_fps, limits.max_fps or limits.advice_fps)
@@ -192,14 +212,15 @@ def _steps(plan: FixPlan) -> list[str]:
     return steps
 
 
-def plan_fix(report: Report, profile: Profile) -> FixPlan:
+def plan_fix(report: Report, profile: Profile, options: FixOptions | None = None) -> FixPlan:
     """Decide, from a file's report and the profile's limits, everything the fix will do."""
+    options = options or FixOptions()
     unfixable = unfixable_findings(report)
     facts = report.media
     if unfixable or facts is None or facts.main_video is None:
         return FixPlan(unfixable=unfixable)
     limits = profile_limits(profile)
-    fps = _target_fps(report, facts, limits)
+    fps = _target_fps(report, facts, limits, options.apply_advice)
     fixes = [f for f in report.errors if f.rule in FIXABLE_RULES]
     if not fixes and fps is None:
         return FixPlan()
@@ -219,6 +240,7 @@ def plan_fix(report: Report, profile: Profile) -> FixPlan:
         video=_video_action(report, facts, fps, trim_to, resize),
         video_codec=main.codec,
         fps=fps,
+        rate=fps or main.avg_fps,
         audio=audio,
         add_silent=add_silent,
         silent_audio_s=(main.duration_s or facts.duration_s) if add_silent else None,

@@ -1,0 +1,187 @@
+"""`fix PATH...`: folders, parallel encodes, collision-free names, JSON, Ctrl-C — real FFmpeg on
+small generated and fixture media."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import HAS_FFMPEG, HAS_FFPROBE, fixture_path
+from validator.api import validate
+from validator.repair.batch import fix_many, output_paths
+from validator.repair.plan import FixOptions
+
+pytestmark = [pytest.mark.skipif(not (HAS_FFMPEG and HAS_FFPROBE),
+                                 reason="fix tests need the ffmpeg and ffprobe binaries")]
+
+FAILING = ["fail/dur_61.mp4", "fail/fps_120.mp4", "fail/prores.mov", "fail/mjpeg.avi",
+           "fail/no_audio.mp4"]
+PASSING = ["pass/h264_aac_25fps.mp4", "pass/vp9_opus.webm"]
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "validator", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=300)
+
+
+def state(folder: Path) -> dict[str, tuple[str, int]]:
+    return {str(p.relative_to(folder)): (hashlib.sha256(p.read_bytes()).hexdigest(),
+                                         p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def make_folder(root: Path) -> Path:
+    """videos/ with failing files of every fixable kind (one pair named clip.mp4/clip.mov) in
+    two folders, and passing ones."""
+    videos = root / "videos"
+    for n, name in enumerate(FAILING):
+        folder = videos / ("a" if n % 2 else "b")
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(fixture_path(name), folder / Path(name).name)
+    shutil.copy2(fixture_path("fail/prores.mov"), videos / "clip.mov")
+    shutil.copy2(fixture_path("fail/no_audio.mp4"), videos / "clip.mp4")
+    for name in PASSING:
+        shutil.copy2(fixture_path(name), videos / Path(name).name)
+    return videos
+
+
+def test_a_folder_is_fixed_into_an_output_dir_in_parallel(tmp_path: Path) -> None:
+    videos = make_folder(tmp_path)
+    before = state(videos)
+    result = cli("fix", "videos", "--output-dir", "out", "--jobs", "2", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert state(videos) == before
+    outputs = sorted(str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").rglob("*")
+                     if p.is_file())
+    assert outputs == ["videos/a/fps_120.mp4", "videos/a/mjpeg.mp4", "videos/b/dur_61.mp4",
+                       "videos/b/no_audio.mp4", "videos/b/prores.mp4", "videos/clip.mov.mp4",
+                       "videos/clip.mp4.mp4"]
+    for name in outputs:
+        assert validate(tmp_path / "out" / name).ok, name
+    assert result.stdout.splitlines()[-1] == "9 files: 7 fixed, 2 already passing"
+    assert not list(tmp_path.rglob("*.part"))
+
+
+def test_json_output_reads_back_and_existing_outputs_need_force(tmp_path: Path) -> None:
+    videos = tmp_path / "v"
+    videos.mkdir()
+    shutil.copy2(fixture_path("fail/no_audio.mp4"), videos / "quiet.mp4")
+    shutil.copy2(fixture_path("pass/h264_aac_25fps.mp4"), videos / "fine.mp4")
+    shutil.copy2(fixture_path("fail/truncated.mp4"), videos / "broken.mp4")
+    done = cli("fix", "v", "--format", "json", cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    data = json.loads(done.stdout)
+    by_input = {Path(r["input"]).name: r for r in data["results"]}
+    assert [Path(r["input"]).name for r in data["results"]] == ["broken.mp4", "fine.mp4",
+                                                                  "quiet.mp4"]
+    quiet = by_input["quiet.mp4"]
+    assert quiet["status"] == "fixed" and quiet["output"] == "v/quiet.fixed.mp4"
+    assert [f["code"] for f in quiet["findings_before"]] == [1203]
+    assert quiet["findings_after"] == [] and quiet["command"][0].endswith("ffmpeg")
+    assert quiet["seconds"] > 0
+    assert by_input["broken.mp4"]["status"] == "cannot-fix"
+    assert by_input["fine.mp4"]["status"] == "passes"
+    assert data["summary"]["fixed"] == 1 and data["summary"]["files"] == 3
+    kept = (videos / "quiet.fixed.mp4").read_bytes()
+    again = cli("fix", "v", cwd=tmp_path)
+    assert again.returncode == 2 and "already exists (use --force" in again.stderr
+    assert again.stdout == "" and (videos / "quiet.fixed.mp4").read_bytes() == kept
+    forced = cli("fix", "v", "--force", "--exclude", "broken.mp4", "--format", "jsonl",
+                 cwd=tmp_path)
+    assert forced.returncode == 0, forced.stdout + forced.stderr
+    lines = [json.loads(line) for line in forced.stdout.splitlines()]
+    assert lines[-1]["summary"]["fixed"] == 1
+
+
+def test_fix_many_streams_results_in_input_order(tmp_path: Path) -> None:
+    names = ["c.mov", "a.mp4", "b.mp4"]
+    sources = ["fail/prores.mov", "pass/h264_aac_25fps.mp4", "fail/fps_120.mp4"]
+    for name, source in zip(names, sources, strict=True):
+        shutil.copy2(fixture_path(source), tmp_path / name)
+    paths = [tmp_path / name for name in names]
+    results = list(fix_many(paths, output_dir=tmp_path / "out", jobs=2))
+    assert [Path(r.input).name for r in results] == names
+    assert [r.status for r in results] == ["fixed", "passes", "fixed"]
+    assert all("-r" in r.command for r in results if r.ran)
+
+
+def test_output_names_never_collide(tmp_path: Path) -> None:
+    sources = [Path("v/clip.mp4"), Path("v/clip.mov"), Path("w/clip.mp4"), Path("v/x.mp4")]
+    assert output_paths(sources, None) == [Path("v/clip.mp4.fixed.mp4"),
+                                           Path("v/clip.mov.fixed.mp4"),
+                                           Path("w/clip.fixed.mp4"), Path("v/x.fixed.mp4")]
+    mirrored = output_paths(sources, Path("out"), cwd=Path.cwd())
+    assert mirrored == [Path("out/v/clip.mp4.mp4"), Path("out/v/clip.mov.mp4"),
+                        Path("out/w/clip.mp4"), Path("out/v/x.mp4")]
+    tricky = output_paths([Path("v/a.mp4"), Path("v/a.mov"), Path("v/a.mov.mp4")], Path("o"),
+                          cwd=Path.cwd())
+    assert len(set(tricky)) == 3
+
+
+def test_advice_is_applied_only_when_asked(tmp_path: Path) -> None:
+    source = tmp_path / "thirty.mp4"
+    subprocess.run(["ffmpeg", "-v", "error", "-nostdin", "-f", "lavfi", "-i",
+                    "testsrc2=s=64x48:r=30:d=2", "-f", "lavfi", "-i", "sine=d=2",
+                    "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", str(source)],
+                   check=True, timeout=60)
+    kept = next(fix_many([source], profile="akool-lipsync"))
+    assert kept.status == "passes" and not kept.ran
+    applied = next(fix_many([source], output_dir=tmp_path / "out", profile="akool-lipsync",
+                            options=FixOptions(apply_advice=True)))
+    assert applied.status == "fixed" and applied.report is not None
+    assert applied.report.warnings == []
+    assert applied.command[applied.command.index("-r") + 1] == "25"
+
+
+def _ffmpeg_children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            cmd = (entry / "cmdline").read_bytes().split(b"\0")[0]
+        except OSError:
+            continue
+        if int(fields[1]) == pid and cmd.endswith(b"ffmpeg"):
+            found.append(int(entry.name))
+    return found
+
+
+def test_ctrl_c_mid_batch_exits_130_and_leaves_nothing(tmp_path: Path) -> None:
+    videos = tmp_path / "long"
+    videos.mkdir()
+    for n in range(3):
+        subprocess.run(["ffmpeg", "-v", "error", "-nostdin", "-f", "lavfi", "-i",
+                        "testsrc2=s=1280x720:r=120:d=20", "-c:v", "mpeg4", "-q:v", "20",
+                        str(videos / f"clip{n}.mov")], check=True, timeout=120)
+    before = state(videos)
+    proc = subprocess.Popen([sys.executable, "-m", "validator", "fix", "long", "--output-dir",
+                             "out", "--jobs", "2"], cwd=tmp_path, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    children: list[int] = []
+    while time.monotonic() < deadline and len(children) < 2:
+        time.sleep(0.2)
+        children = _ffmpeg_children(proc.pid)
+    assert children, "no FFmpeg started"
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err
+    for child in children:
+        assert not Path(f"/proc/{child}").exists() or \
+            "Z" in Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    leftovers = [p for p in (tmp_path / "out").rglob("*") if p.is_file()] \
+        if (tmp_path / "out").exists() else []
+    assert leftovers == []
+    assert state(videos) == before
