@@ -106,7 +106,7 @@ def test_fixed_fixture_passes_keeps_length_and_sync(name: str, codes: list[int],
     source = fixture_path(name)
     before = fingerprint(source)
     assert validate(source).codes == codes
-    result = fix(source, tmp_path / "out.mp4")
+    result = fix(source, tmp_path / "out.mp4", options=FixOptions(exact=True))
     out = tmp_path / "out.mp4"
     assert result.ran and result.ok and result.remaining == []
     assert validate(out).ok and validate(out, probe="ffprobe").ok

@@ -118,11 +118,10 @@ def test_output_names_never_collide(tmp_path: Path) -> None:
     assert output_paths(sources, None) == [Path("v/clip.mp4.fixed.mp4"),
                                            Path("v/clip.mov.fixed.mp4"),
                                            Path("w/clip.fixed.mp4"), Path("v/x.fixed.mp4")]
-    mirrored = output_paths(sources, Path("out"), cwd=Path.cwd())
+    mirrored = output_paths(sources, Path("out"))
     assert mirrored == [Path("out/v/clip.mp4.mp4"), Path("out/v/clip.mov.mp4"),
                         Path("out/w/clip.mp4"), Path("out/v/x.mp4")]
-    tricky = output_paths([Path("v/a.mp4"), Path("v/a.mov"), Path("v/a.mov.mp4")], Path("o"),
-                          cwd=Path.cwd())
+    tricky = output_paths([Path("v/a.mp4"), Path("v/a.mov"), Path("v/a.mov.mp4")], Path("o"))
     assert len(set(tricky)) == 3
 
 
@@ -185,3 +184,40 @@ def test_ctrl_c_mid_batch_exits_130_and_leaves_nothing(tmp_path: Path) -> None:
         if (tmp_path / "out").exists() else []
     assert leftovers == []
     assert state(videos) == before
+
+
+def make_long(path: Path, seconds: float, keyint: int) -> Path:
+    subprocess.run(["ffmpeg", "-v", "error", "-nostdin", "-f", "lavfi", "-i",
+                    f"testsrc2=s=160x120:r=25:d={seconds}", "-f", "lavfi", "-i",
+                    f"sine=d={seconds}", "-c:v", "libx264", "-g", str(keyint),
+                    "-pix_fmt", "yuv420p", "-c:a", "aac", str(path)], check=True, timeout=120)
+    return path
+
+
+def duration_of(path: Path) -> float:
+    out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of",
+                          "csv=p=0", str(path)], capture_output=True, text=True, check=True)
+    return float(out.stdout)
+
+
+def test_a_duration_only_failure_is_cut_at_copy_speed_at_a_keyframe(tmp_path: Path) -> None:
+    source = make_long(tmp_path / "long.mp4", 63, keyint=25)
+    copied = next(fix_many([source], output_dir=tmp_path / "copy"))
+    assert copied.status == "fixed" and copied.plan is not None and copied.plan.copy_trim
+    assert copied.command[copied.command.index("-c:v") + 1] == "copy"
+    assert "-r" not in copied.command
+    assert copied.output == str(tmp_path / "copy" / "long.mp4")
+    assert 59.0 - 0.05 <= duration_of(tmp_path / "copy" / "long.mp4") <= 60.0
+    exact = next(fix_many([source], output_dir=tmp_path / "exact",
+                          options=FixOptions(exact=True)))
+    assert exact.status == "fixed" and exact.plan is not None and not exact.plan.copy_trim
+    assert 59.9 <= duration_of(tmp_path / "exact" / "long.mp4") <= 60.0
+
+
+def test_no_keyframe_close_enough_means_a_re_encode(tmp_path: Path) -> None:
+    source = make_long(tmp_path / "sparse.mp4", 63, keyint=250)
+    result = next(fix_many([source], output_dir=tmp_path / "out",
+                           options=FixOptions(max_trim_loss=1.0)))
+    assert result.status == "fixed" and result.plan is not None and not result.plan.copy_trim
+    assert result.command[result.command.index("-c:v") + 1] == "libx264"
+    assert 59.9 <= duration_of(tmp_path / "out" / "sparse.mp4") <= 60.0

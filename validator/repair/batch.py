@@ -36,10 +36,11 @@ from validator.repair.fixer import (
     default_output,
     dry_run_result,
     finished,
+    plan_for,
     planned,
     run_job,
 )
-from validator.repair.plan import FixOptions, plan_fix
+from validator.repair.plan import FixOptions
 from validator.run.discover import WalkError, discover
 
 AHEAD_PER_JOB = 4
@@ -64,13 +65,18 @@ def default_jobs() -> int:
     return max(1, (os.cpu_count() or 1) // 4)
 
 
-def _mirrored(source: Path, output_dir: Path, cwd: Path) -> Path:
-    absolute = Path(os.path.abspath(source))
-    try:
-        relative = absolute.relative_to(cwd)
-    except ValueError:
-        relative = absolute.relative_to(absolute.anchor)
+def _mirrored(source: Path, output_dir: Path, base: Path) -> Path:
+    relative = Path(os.path.relpath(os.path.abspath(source), base))
     return output_dir / relative.parent / f"{source.stem}.mp4"
+
+
+def _base(source: str, named: str, cwd: str) -> Path:
+    """What an input's relative path is taken from: the current folder when it lies below
+    it, else the folder holding the path that was named (``/data/videos`` → ``videos/…``)."""
+    absolute = os.path.abspath(source)
+    if os.path.commonpath([absolute, cwd]) == cwd:
+        return Path(cwd)
+    return Path(os.path.dirname(os.path.abspath(named.rstrip(os.sep) or named)))
 
 
 def _unique(path: Path, taken: set[str]) -> Path:
@@ -82,12 +88,14 @@ def _unique(path: Path, taken: set[str]) -> Path:
 
 
 def output_paths(sources: list[Path], output_dir: Path | None,
-                 cwd: Path | None = None) -> list[Path]:
-    """Each input's output; inputs whose outputs would coincide are named by their full file
+                 bases: list[Path] | None = None) -> list[Path]:
+    """Each input's output (under ``output_dir``: at its path relative to its base, by default
+    the current folder); inputs whose outputs would coincide are named by their full file
     name (``clip.mov.fixed.mp4``), and any name still taken gets a number."""
-    here = Path(os.path.abspath(cwd or Path.cwd()))
-    wanted = [default_output(s) if output_dir is None else _mirrored(s, output_dir, here)
-              for s in sources]
+    here = Path.cwd()
+    wanted = [default_output(s) if output_dir is None
+              else _mirrored(s, output_dir, bases[n] if bases else here)
+              for n, s in enumerate(sources)]
     counts = Counter(os.path.abspath(w) for w in wanted)
     taken: set[str] = set()
     outputs = []
@@ -101,20 +109,27 @@ def output_paths(sources: list[Path], output_dir: Path | None,
 
 
 def _inputs(paths: Iterable[str | os.PathLike[str]], exclude: tuple[str, ...],
-            include_hidden: bool, gitignore: bool) -> list[str | WalkError]:
-    """The files to fix (each once, however often it is named or reached)."""
+            include_hidden: bool, gitignore: bool) -> tuple[list[str | WalkError], list[Path]]:
+    """The files to fix (each once, however often it is named or reached), and the folder
+    each one's relative path is taken from."""
     named = [os.fspath(p) for p in paths]
     for path in named:
         if not os.path.isdir(path):
             check_source(Path(path))
+    cwd = os.getcwd()
     seen: set[str] = set()
     items: list[str | WalkError] = []
-    for item in discover(named, exclude, include_hidden, gitignore):
-        key = os.path.abspath(item) if isinstance(item, str) else ""
-        if key not in seen:
+    bases: list[Path] = []
+    for path in named:
+        for item in discover([path], exclude, include_hidden, gitignore):
+            key = os.path.abspath(item) if isinstance(item, str) else ""
+            if key in seen:
+                continue
             seen.add(key)
             items.append(item)
-    return items
+            if isinstance(item, str):
+                bases.append(_base(item, path, cwd))
+    return items, bases
 
 
 @dataclass
@@ -152,7 +167,7 @@ class _Batch:
 
     def start(self, source: Path, output: Path,
               report: Report) -> tuple[FixResult, Job | None, Future[Encoded] | None]:
-        plan = plan_fix(report, self.profile, self.options)
+        plan = plan_for(source, report, self.profile, self.options)
         result = planned(source, output, report, plan)
         if not plan.needed:
             return result, None, None
@@ -199,9 +214,9 @@ def fix_many(paths: Iterable[str | os.PathLike[str]],
     from validator.api import resolve_profile, validate_many
 
     resolved = resolve_profile(profile if isinstance(profile, Profile) else os.fspath(profile))
-    items = _inputs(paths, tuple(exclude), include_hidden, gitignore)
+    items, bases = _inputs(paths, tuple(exclude), include_hidden, gitignore)
     files = [Path(item) for item in items if isinstance(item, str)]
-    outputs = output_paths(files, Path(output_dir) if output_dir else None)
+    outputs = output_paths(files, Path(output_dir) if output_dir else None, bases)
     for source, output in zip(files, outputs, strict=True):
         check_output(source, output, force)
     if progress is not None:

@@ -23,7 +23,14 @@ from typing import IO
 
 from validator.repair.command import build_command
 from validator.repair.errors import FfmpegFailed, FixError, Stopped
-from validator.repair.plan import MIN_VIDEO_BITRATE, SIZE_SAFETY, TRIM_MARGIN_S, FixPlan, revised
+from validator.repair.plan import (
+    MIN_VIDEO_BITRATE,
+    SIZE_SAFETY,
+    TRIM_MARGIN_S,
+    FixPlan,
+    exact_trim,
+    revised,
+)
 
 TRIM_WINDOW_S = 0.1
 
@@ -155,6 +162,31 @@ def measure_duration(path: str | os.PathLike[str]) -> float | None:
     return read_facts(os.fspath(path), backend).duration_s
 
 
+def keyframe_times(path: str | os.PathLike[str], until: float) -> list[float]:
+    """The main video's keyframe times (s) up to ``until``, from its packets (nothing is
+    decoded); none without ffprobe or when it cannot say."""
+    from validator.probe.ffprobe import ffprobe_binary
+
+    binary = ffprobe_binary()
+    if binary is None:
+        return []
+    command = [binary, "-v", "error", "-select_streams", "v:0", "-read_intervals",
+               f"%{until + 1:g}", "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0",
+               "file:" + os.path.abspath(path)]
+    try:
+        listed = subprocess.run(command, capture_output=True, text=True, timeout=60,
+                                stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    times = []
+    for line in listed.stdout.splitlines():
+        pts, _, flags = line.partition(",")
+        with contextlib.suppress(ValueError):
+            if "K" in flags:
+                times.append(float(pts))
+    return sorted(times)
+
+
 def corrected_cut(cut: float, measured: float | None, limit: float) -> float | None:
     """A second cut when the first output's duration missed ``[limit - 0.1, limit]``, else None."""
     if measured is None or limit - TRIM_WINDOW_S <= measured <= limit:
@@ -179,7 +211,9 @@ def encode(plan: FixPlan, source: Path, temp: Path, binary: str, progress: Progr
     """Run the plan into ``temp``, then measure; re-run once with a corrected cut, and once
     with a corrected bitrate, when the output missed its duration window or size limit.
 
-    Returns the plan last run, the measured duration and the number of FFmpeg runs.
+    A cut at copy speed is not corrected but, when it landed over the limit, replaced by
+    the re-encoded cut. Returns the plan last run, the measured duration and the number of
+    FFmpeg runs.
     """
     def attempt(current: FixPlan) -> float | None:
         run_ffmpeg(build_command(current, source, temp, binary, overwrite=True),
@@ -187,7 +221,11 @@ def encode(plan: FixPlan, source: Path, temp: Path, binary: str, progress: Progr
         return measure_duration(temp)
 
     measured, runs = attempt(plan), 1
-    if plan.trim_to is not None and plan.max_seconds is not None:
+    if plan.copy_trim and plan.max_seconds is not None and (
+            measured is None or measured > plan.max_seconds):
+        plan = exact_trim(plan)
+        measured, runs = attempt(plan), runs + 1
+    if plan.trim_to is not None and plan.max_seconds is not None and not plan.copy_trim:
         cut = corrected_cut(plan.trim_to, measured, plan.max_seconds)
         if cut is not None:
             plan = revised(plan, trim_to=cut)

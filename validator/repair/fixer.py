@@ -23,9 +23,16 @@ from pydantic import BaseModel
 from validator.profiles.profile import DEFAULT_PROFILE, Profile
 from validator.records.findings import Finding, Report
 from validator.repair.command import build_command, ffmpeg_binary
-from validator.repair.encode import Progress, Stopper, encode, publish, temporary_beside
+from validator.repair.encode import (
+    Progress,
+    Stopper,
+    encode,
+    keyframe_times,
+    publish,
+    temporary_beside,
+)
 from validator.repair.errors import FixError
-from validator.repair.plan import FixOptions, FixPlan, plan_fix
+from validator.repair.plan import FixOptions, FixPlan, copy_trim_candidate, plan_fix, with_copy_trim
 
 Status = Literal["fixed", "still-fails", "passes", "cannot-fix", "not-checked", "failed",
                  "planned"]
@@ -138,6 +145,17 @@ def run_job(job: Job, progress: Progress | None = None, stopper: Stopper | None 
     return Encoded(final, measured, attempts, time.monotonic() - started)
 
 
+def plan_for(source: Path, report: Report, profile: Profile,
+             options: FixOptions | None = None) -> FixPlan:
+    """The plan for one input: :func:`plan_fix`, cut at copy speed where a keyframe allows."""
+    options = options or FixOptions()
+    plan = plan_fix(report, profile, options)
+    if copy_trim_candidate(report, plan, options):
+        assert plan.max_seconds is not None
+        plan = with_copy_trim(plan, keyframe_times(source, plan.max_seconds), options)
+    return plan
+
+
 def planned(source: Path, output: Path, report: Report, plan: FixPlan) -> FixResult:
     """The result before anything runs: the input's report, what stands in the way."""
     return FixResult(input=str(source), output=str(output), command=[], ran=False,
@@ -179,7 +197,7 @@ def fix(path: str | os.PathLike[str], out: str | os.PathLike[str] | None = None,
     check_paths(source, output, force)
     resolved = resolve_profile(profile if isinstance(profile, Profile) else os.fspath(profile))
     report = validate(source, resolved, probe)
-    plan = plan_fix(report, resolved, options)
+    plan = plan_for(source, report, resolved, options)
     result = planned(source, output, report, plan)
     if not plan.needed:
         return result

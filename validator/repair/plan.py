@@ -4,11 +4,15 @@ A plan is a record of decisions (trim to 59.95 s, resample to 60 fps,
 re-encode the video to H.264, add a silent AAC track, aim at a bitrate ...);
 nothing is decided later. Why each decision:
 
-- 1204: every stream longer than the cut is re-encoded with FFmpeg's
-  ``-t``: a copied stream can only be cut on packet boundaries (an AAC packet
-  at 16 kHz is 64 ms) and, with B-frames, in decode order. The cut is the
-  limit minus 50 ms, since ffprobe's container duration counts the last
-  video frame's and audio packet's full length past the cut.
+- 1204: when the duration is the only error, the file is cut at copy speed
+  (no re-encode) at its last keyframe at least 0.1 s and at most
+  ``max_trim_loss`` seconds below the limit (:func:`with_copy_trim`; the 0.1 s
+  leaves room for the last audio packet). Otherwise, or with ``exact``, every
+  stream longer than the cut is re-encoded with FFmpeg's ``-t``: a copied
+  stream can only be cut on packet boundaries (an AAC packet at 16 kHz is
+  64 ms) and, with B-frames, in decode order. That cut is the limit minus
+  50 ms, since ffprobe's container duration counts the last video frame's and
+  audio packet's full length past the cut.
 - 1210: the ``fps`` filter drops or repeats frames on the original
   timestamps, so audio stays in sync. The target is the profile's limit, or,
   with ``apply_advice``, the lipsync advice (25 fps) when the profile has that
@@ -37,6 +41,7 @@ from validator.records.facts import MediaFacts
 from validator.records.findings import Finding, Report
 
 TRIM_MARGIN_S = 0.05
+COPY_TRIM_MARGIN_S = 0.1
 SIZE_SAFETY = 0.9
 AUDIO_BITRATE = 128_000
 MIN_VIDEO_BITRATE = 50_000
@@ -74,6 +79,7 @@ class FixPlan(BaseModel):
     add_silent: bool = False
     silent_audio_s: float | None = None
     trim_to: float | None = None
+    copy_trim: bool = False
     video_bitrate: int | None = None
     audio_bitrate: int | None = None
     duration_s: float | None = None
@@ -195,7 +201,9 @@ def _bitrates(duration: float | None, max_bytes: int | None,
 def _steps(plan: FixPlan) -> list[str]:
     """What the plan does, in words, for the CLI."""
     steps = []
-    if plan.trim_to is not None:
+    if plan.copy_trim:
+        steps.append(f"cut at the keyframe at {plan.trim_to:g} s (no re-encode)")
+    elif plan.trim_to is not None:
         steps.append(f"trim to {plan.trim_to:g} s")
     if plan.video == "encode":
         rate = f" at {plan.fps:g} fps" if plan.fps else ""
@@ -258,3 +266,42 @@ def revised(plan: FixPlan, **changes: object) -> FixPlan:
     """The plan with some decisions changed and its steps described anew."""
     changed = plan.model_copy(update=changes)
     return changed.model_copy(update={"steps": _steps(changed)})
+
+
+def _copyable_video(facts: MediaFacts) -> bool:
+    main = facts.main_video
+    return main is not None and main.codec in MP4_VIDEO_COPY and not any(
+        name in (facts.container or "") for name in NO_COPY_CONTAINERS)
+
+
+def copy_trim_candidate(report: Report, plan: FixPlan, options: FixOptions) -> bool:
+    """Whether a cut at copy speed may do: the duration is the only error and the video can
+    be copied into MP4 (the keyframes then decide, :func:`with_copy_trim`)."""
+    return (not options.exact and plan.needed and plan.max_seconds is not None
+            and plan.fps is None and report.media is not None
+            and all(f.rule == "max-duration" for f in report.errors)
+            and _copyable_video(report.media))
+
+
+def with_copy_trim(plan: FixPlan, keyframes: list[float], options: FixOptions) -> FixPlan:
+    """The plan cut at the last keyframe in ``[limit - max_trim_loss, limit - 0.1 s]``,
+    copying every stream MP4 can carry; the plan unchanged when no keyframe lies there."""
+    assert plan.max_seconds is not None
+    top = plan.max_seconds - COPY_TRIM_MARGIN_S
+    bottom = plan.max_seconds - options.max_trim_loss
+    usable = [k for k in keyframes if 0 < k <= top and k >= bottom]
+    if not usable:
+        return plan
+    cut = round(max(usable), 6)
+    audio = [a.model_copy(update={"action": "copy" if a.codec in MP4_AUDIO_COPY else "encode"})
+             for a in plan.audio]
+    return revised(plan, video="copy", audio=audio, trim_to=cut, duration_s=cut, copy_trim=True)
+
+
+def exact_trim(plan: FixPlan) -> FixPlan:
+    """A copy-trim plan turned into the re-encoded cut just below the limit."""
+    assert plan.max_seconds is not None
+    audio = [a.model_copy(update={"action": "encode"}) for a in plan.audio]
+    cut = round(plan.max_seconds - TRIM_MARGIN_S, 3)
+    return revised(plan, video="encode", audio=audio, trim_to=cut, duration_s=cut,
+                   copy_trim=False)
