@@ -221,3 +221,16 @@ def test_no_keyframe_close_enough_means_a_re_encode(tmp_path: Path) -> None:
     assert result.status == "fixed" and result.plan is not None and not result.plan.copy_trim
     assert result.command[result.command.index("-c:v") + 1] == "libx264"
     assert 59.9 <= duration_of(tmp_path / "out" / "sparse.mp4") <= 60.0
+
+
+def test_progress_only_when_asked_off_a_terminal(tmp_path: Path) -> None:
+    shutil.copy2(fixture_path("fail/no_audio.mp4"), tmp_path / "a.mp4")
+    shutil.copy2(fixture_path("fail/fps_120.mp4"), tmp_path / "b.mp4")
+    quiet = cli("fix", ".", "--output-dir", "q", cwd=tmp_path)
+    assert quiet.returncode == 0 and quiet.stderr == ""
+    shown = cli("fix", "a.mp4", "b.mp4", "--output-dir", "p", "--progress", cwd=tmp_path)
+    assert shown.returncode == 0 and "2/2 files, 0 failed" in shown.stderr
+    assert shown.stdout.splitlines()[-1] == "2 files: 2 fixed"
+    import validator
+
+    assert validator.fix_many is fix_many
