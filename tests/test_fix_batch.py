@@ -234,3 +234,25 @@ def test_progress_only_when_asked_off_a_terminal(tmp_path: Path) -> None:
     import validator
 
     assert validator.fix_many is fix_many
+
+
+def pipe_webm(path: Path, seconds: float) -> Path:
+    """A WebM written to a pipe, as a browser's recorder does: no duration in its header."""
+    with path.open("wb") as out:
+        subprocess.run(["ffmpeg", "-v", "error", "-nostdin", "-f", "lavfi", "-i",
+                        f"testsrc2=s=96x64:r=25:d={seconds}", "-f", "lavfi", "-i",
+                        f"sine=d={seconds}", "-c:v", "libvpx", "-deadline", "realtime",
+                        "-cpu-used", "8", "-c:a", "libopus", "-f", "webm", "pipe:1"],
+                       stdout=out, check=True, timeout=120)
+    return path
+
+
+def test_a_webm_without_a_duration_is_remuxed_and_cut(tmp_path: Path) -> None:
+    long = pipe_webm(tmp_path / "long.webm", 62)
+    short = pipe_webm(tmp_path / "short.webm", 4)
+    assert [f.rule for f in validate(long).warnings] == ["max-duration"]
+    results = list(fix_many([long, short], output_dir=tmp_path / "out"))
+    assert [r.status for r in results] == ["fixed", "fixed"]
+    assert 59.9 <= duration_of(Path(results[0].output)) <= 60.0
+    assert abs(duration_of(Path(results[1].output)) - 4.0) <= 0.1
+    assert all(r.report is not None and r.report.findings == [] for r in results)

@@ -20,6 +20,9 @@ nothing is decided later. Why each decision:
   frame rate explicitly (``-r``: the target, else the input's average rate).
 - 1209: video to H.264 (``yuv420p``, dimensions rounded down to even), audio
   that MP4 cannot carry to AAC, MP4 with ``+faststart``.
+- A container that records no duration (a browser's pipe-written WebM) is
+  re-encoded into MP4, which records one, cut at the limit in case its content
+  runs past it (the re-check then reads the real length).
 - 1203: a silent stereo AAC track as long as the video.
 - 1207: video re-encoded at the bitrate that fills 90 % of the size limit
   over the (new) duration, audio at 128 kb/s.
@@ -151,10 +154,31 @@ def _target_fps(report: Report, facts: MediaFacts, limits: Limits,
     return limits.max_fps if over_limit else None
 
 
-def _trim_point(report: Report, limits: Limits) -> float | None:
-    if not _errors_of(report, "max-duration") or limits.max_seconds is None:
+def _trim_point(report: Report, limits: Limits, unrecorded: bool) -> float | None:
+    if limits.max_seconds is None or not (_errors_of(report, "max-duration") or unrecorded):
         return None
     return round(limits.max_seconds - TRIM_MARGIN_S, 3)
+
+
+def _unrecorded_length(report: Report, facts: MediaFacts, limits: Limits) -> Finding | None:
+    """The max-duration warning of a container that records no duration (a browser's
+    pipe-written WebM), which a remux repairs; else None."""
+    main = facts.main_video
+    if limits.max_seconds is None or facts.duration_s is not None or \
+            (main is not None and main.duration_s is not None):
+        return None
+    return next((f for f in report.warnings if f.rule == "max-duration"), None)
+
+
+def _fixes(report: Report, fps: float | None, unrecorded: Finding | None) -> list[Finding]:
+    """The findings the fix answers: the fixable errors, else the advice it follows, else
+    an unrecorded duration."""
+    errors = [f for f in report.errors if f.rule in FIXABLE_RULES]
+    if errors:
+        return errors
+    if fps is not None:
+        return [f for f in report.warnings if f.rule == "lipsync-frame-rate"][:1]
+    return [unrecorded] if unrecorded is not None else []
 
 
 def _longer_than(duration: float | None, cut: float | None) -> bool:
@@ -229,12 +253,11 @@ def plan_fix(report: Report, profile: Profile, options: FixOptions | None = None
         return FixPlan(unfixable=unfixable)
     limits = profile_limits(profile)
     fps = _target_fps(report, facts, limits, options.apply_advice)
-    fixes = [f for f in report.errors if f.rule in FIXABLE_RULES]
-    if not fixes and fps is None:
-        return FixPlan()
+    unrecorded = _unrecorded_length(report, facts, limits)
+    fixes = _fixes(report, fps, unrecorded)
     if not fixes:
-        fixes = [f for f in report.warnings if f.rule == "lipsync-frame-rate"][:1]
-    trim_to = _trim_point(report, limits)
+        return FixPlan()
+    trim_to = _trim_point(report, limits, unrecorded is not None)
     resize = bool(_errors_of(report, "max-size"))
     add_silent = bool(_errors_of(report, "audio-present")) and not facts.audio
     duration = _output_duration(facts, trim_to)
@@ -256,7 +279,7 @@ def plan_fix(report: Report, profile: Profile, options: FixOptions | None = None
         video_bitrate=video_bitrate,
         audio_bitrate=audio_bitrate,
         duration_s=duration,
-        max_seconds=limits.max_seconds if trim_to is not None else None,
+        max_seconds=limits.max_seconds if trim_to is not None and unrecorded is None else None,
         max_bytes=limits.max_bytes if resize else None,
     )
     return revised(plan)
