@@ -179,6 +179,7 @@ class HttpSession:
         self.deadline = Deadline(limits.max_seconds)
         headers = {"User-Agent": f"media-preflight/{__version__}", "Accept-Encoding": "identity"}
         self.client = httpx.Client(follow_redirects=False, headers=headers)
+        self._checked: set[str] = set()
 
     def __enter__(self) -> HttpSession:
         return self
@@ -219,7 +220,10 @@ class HttpSession:
                  origin: str) -> httpx.Response:
         if self.deadline.passed:
             raise self.out_of_time()
-        refuse_private(target, self.limits)
+        host = urlsplit(target).hostname or ""
+        if host not in self._checked:
+            refuse_private(target, self.limits)
+            self._checked.add(host)
         try:
             request = self.client.build_request(method, target, headers=headers,
                                                 timeout=self._timeout(),

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from validator.api import resolve_profile, validate, validate_many
 from validator.profiles.profile import DEFAULT_PROFILE, Profile
 from validator.records.findings import Report
 from validator.repair.encode import Progress, Stopper
@@ -182,8 +183,6 @@ class _Batch:
 
     def finish(self, result: FixResult, job: Job | None,
                future: Future[Encoded] | None) -> FixResult:
-        from validator.api import validate
-
         if job is None or future is None:
             return result
         try:
@@ -211,8 +210,6 @@ def fix_many(paths: Iterable[str | os.PathLike[str]],
     missing or an output exists (without ``force``); an FFmpeg failure becomes
     that file's result (``error``) and the batch goes on.
     """
-    from validator.api import resolve_profile, validate_many
-
     resolved = resolve_profile(profile if isinstance(profile, Profile) else os.fspath(profile))
     items, bases = _inputs(paths, tuple(exclude), include_hidden, gitignore)
     files = [Path(item) for item in items if isinstance(item, str)]

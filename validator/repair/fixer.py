@@ -20,6 +20,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from validator.api import resolve_profile, validate
 from validator.profiles.profile import DEFAULT_PROFILE, Profile
 from validator.records.findings import Finding, Report
 from validator.repair.command import build_command, ffmpeg_binary
@@ -190,8 +191,6 @@ def fix(path: str | os.PathLike[str], out: str | os.PathLike[str] | None = None,
     written; ``result.command`` is what would run. Raises :class:`FixError` when
     the fix cannot start, :class:`FfmpegFailed` when FFmpeg fails.
     """
-    from validator.api import resolve_profile, validate
-
     source = Path(path)
     output = Path(out) if out is not None else default_output(source)
     check_paths(source, output, force)
