@@ -256,3 +256,14 @@ def test_a_webm_without_a_duration_is_remuxed_and_cut(tmp_path: Path) -> None:
     assert 59.9 <= duration_of(Path(results[0].output)) <= 60.0
     assert abs(duration_of(Path(results[1].output)) - 4.0) <= 0.1
     assert all(r.report is not None and r.report.findings == [] for r in results)
+
+
+def test_names_with_control_characters_are_escaped(tmp_path: Path) -> None:
+    name = "evil\n✓ fine.mp4\x1b]0;title\x07.mp4"
+    shutil.copy2(fixture_path("fail/no_audio.mp4"), tmp_path / name)
+    text = cli("fix", name, "--dry-run", cwd=tmp_path)
+    assert text.returncode == 0, text.stderr
+    assert len(text.stdout.splitlines()) == 1 and "\x1b" not in text.stdout
+    assert "evil\\n✓ fine.mp4\\x1b]0;title\\x07.mp4" in text.stdout
+    data = json.loads(cli("fix", name, "--format", "json", cwd=tmp_path).stdout)
+    assert data["results"][0]["input"] == name and data["results"][0]["status"] == "fixed"

@@ -48,25 +48,36 @@ class FixSettings:
     options: FixOptions = FixOptions()
 
 
+def shown(text: str) -> str:
+    """Text safe for a terminal or a CI log: control characters (a newline in a file name,
+    an escape sequence) and undecodable bytes as escapes."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape",
+                                                         "backslashreplace").decode("ascii")
+                   for ch in text)
+
+
 def result_lines(result: FixResult) -> list[str]:
     """What the CLI prints for a result (a dry run prints only the command)."""
+    source, output = shown(result.input), shown(result.output)
     if result.error is not None:
-        return [f"✗ {result.input}  could not fix: {result.error}"]
+        return [f"✗ {source}  could not fix: {shown(result.error)}"]
     if not result.command:
         if result.remaining:
             reasons = "; ".join(finding_text(f) for f in result.remaining)
-            return [f"✗ {result.input}  cannot fix: {reasons}"]
-        return [f"✓ {result.input}  passes already: nothing to fix"]
+            return [f"✗ {source}  cannot fix: {shown(reasons)}"]
+        return [f"✓ {source}  passes already: nothing to fix"]
     if not result.ran:
-        return [result.shell_command]
+        return [shown(result.shell_command)]
     steps = "; ".join(result.plan.steps) if result.plan else ""
-    lines = [f"fixed {result.input} -> {result.output}: {steps}"]
+    lines = [f"fixed {source} -> {output}: {steps}"]
     duration = (f"  ({result.measured_duration_s:g} s)"
                 if result.measured_duration_s is not None else "")
     if result.ok:
-        return [*lines, f"✓ {result.output}{duration}"]
+        return [*lines, f"✓ {output}{duration}"]
     reasons = "; ".join(finding_text(f) for f in result.remaining)
-    return [*lines, f"✗ {result.output}  still fails: {reasons}"]
+    return [*lines, f"✗ {output}  still fails: {shown(reasons)}"]
 
 
 def exit_status(result: FixResult) -> int:
@@ -79,10 +90,11 @@ def exit_status(result: FixResult) -> int:
 def result_data(result: FixResult) -> dict[str, Any]:
     """A result for scripts: input, output, status, findings before and after, command, time."""
     after = result.report.findings if result.ran and result.report is not None else []
-    return {"input": result.input, "output": result.output, "status": result.status,
-            "ok": result.ok, "findings_before": to_data(result.before),
-            "findings_after": to_data(after), "command": result.command,
-            "seconds": result.seconds, "error": result.error}
+    data: dict[str, Any] = to_data({
+        "input": result.input, "output": result.output, "status": result.status,
+        "ok": result.ok, "findings_before": result.before, "findings_after": after,
+        "command": result.command, "seconds": result.seconds, "error": result.error})
+    return data
 
 
 def summary_lines(summary: FixSummary) -> list[str]:
