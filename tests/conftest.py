@@ -6,7 +6,10 @@ import hashlib
 import json
 import os
 import shutil
+import socketserver
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -93,3 +96,15 @@ def inputs_are_never_modified() -> Iterator[None]:
 def env_without_ffprobe() -> dict[str, str]:
     """An environment for CLI subprocesses that hides ffprobe."""
     return {**os.environ, "MEDIA_PREFLIGHT_FFPROBE": ""}
+
+
+@contextmanager
+def serving(server: socketserver.BaseServer) -> Iterator[None]:
+    """Run a socket server on 127.0.0.1 in a thread for the block, then shut it down."""
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -17,19 +17,13 @@ import pytest
 import validator
 from tests.conftest import HAS_FFMPEG, HAS_FFPROBE, REPO, fixture_path
 from validator.api import validate
+from validator.check.fixable import fix_hint, fixable
 from validator.records.findings import Finding, Report
-from validator.repair.fixer import (
-    FfmpegFailed,
-    FixError,
-    corrected_bitrate,
-    corrected_cut,
-    default_output,
-    ffmpeg_binary,
-    fix,
-    fix_hint,
-    fixable,
-    plan_fix,
-)
+from validator.repair.command import ffmpeg_binary
+from validator.repair.encode import corrected_bitrate, corrected_cut
+from validator.repair.errors import FfmpegFailed, FixError
+from validator.repair.fixer import default_output, fix
+from validator.repair.plan import FixOptions, plan_fix
 
 pytestmark = [pytest.mark.skipif(not (HAS_FFMPEG and HAS_FFPROBE),
                                  reason="fix tests need the ffmpeg and ffprobe binaries")]
@@ -112,7 +106,7 @@ def test_fixed_fixture_passes_keeps_length_and_sync(name: str, codes: list[int],
     source = fixture_path(name)
     before = fingerprint(source)
     assert validate(source).codes == codes
-    result = fix(source, tmp_path / "out.mp4")
+    result = fix(source, tmp_path / "out.mp4", options=FixOptions(exact=True))
     out = tmp_path / "out.mp4"
     assert result.ran and result.ok and result.remaining == []
     assert validate(out).ok and validate(out, probe="ffprobe").ok
@@ -156,7 +150,8 @@ def test_streams_that_need_no_change_are_copied(tmp_path: Path) -> None:
 
 
 def test_lipsync_profile_resamples_to_its_advice(tmp_path: Path) -> None:
-    result = fix(fixture_path("fail/fps_120.mp4"), tmp_path / "out.mp4", profile="akool-lipsync")
+    result = fix(fixture_path("fail/fps_120.mp4"), tmp_path / "out.mp4", profile="akool-lipsync",
+                 options=FixOptions(apply_advice=True))
     assert result.ok and result.report is not None and result.report.warnings == []
     assert 1 / frame_time(tmp_path / "out.mp4") == pytest.approx(25)
 
@@ -200,7 +195,7 @@ def test_dry_run_runs_nothing_and_writes_nothing(tmp_path: Path,
     def no_ffmpeg(*args: object, **kwargs: object) -> None:
         raise AssertionError("a dry run ran ffmpeg")
 
-    monkeypatch.setattr("validator.repair.fixer.run_ffmpeg", no_ffmpeg)
+    monkeypatch.setattr("validator.repair.encode.run_ffmpeg", no_ffmpeg)
     result = fix(source, dry_run=True)
     assert not result.ran and result.command[0] == ffmpeg_binary()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.mov"]
@@ -254,7 +249,7 @@ def test_an_interrupted_run_leaves_no_file_under_the_output_name(
         Path(command[-1].removeprefix("file:")).write_bytes(b"half a file")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("validator.repair.fixer.run_ffmpeg", interrupted)
+    monkeypatch.setattr("validator.repair.encode.run_ffmpeg", interrupted)
     with pytest.raises(KeyboardInterrupt):
         fix(fixture_path("fail/prores.mov"), tmp_path / "out.mp4")
     assert list(tmp_path.iterdir()) == []
@@ -262,7 +257,7 @@ def test_an_interrupted_run_leaves_no_file_under_the_output_name(
 
 def test_an_ffmpeg_failure_is_reported_and_leaves_nothing(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("validator.repair.fixer.PRESET", "no-such-preset")
+    monkeypatch.setattr("validator.repair.command.PRESET", "no-such-preset")
     with pytest.raises(FfmpegFailed, match="ffmpeg failed"):
         fix(fixture_path("fail/prores.mov"), tmp_path / "out.mp4")
     assert list(tmp_path.iterdir()) == []

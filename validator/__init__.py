@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from validator.profiles.profile import Profile, load_profile
     from validator.records.facts import MediaFacts
     from validator.records.findings import Finding, Report
+    from validator.repair.batch import fix_many
     from validator.repair.fixer import FixResult, fix
 
 _LAZY = {
@@ -29,12 +30,13 @@ _LAZY = {
     "Profile": "validator.profiles.profile",
     "load_profile": "validator.profiles.profile",
     "fix": "validator.repair.fixer",
+    "fix_many": "validator.repair.batch",
     "FixResult": "validator.repair.fixer",
     "PairReport": "validator.check.pairs",
 }
 
 __all__ = ["Finding", "FixResult", "MediaFacts", "PairReport", "Profile", "Report",
-           "__version__", "fix", "load_profile", "validate", "validate_many"]
+           "__version__", "fix", "fix_many", "load_profile", "validate", "validate_many"]
 
 
 def __getattr__(name: str) -> Any:

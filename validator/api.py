@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, overload
 
 from validator.check.arbitration import AUTO
 from validator.probe import check_probe
-from validator.profiles.profile import DEFAULT_PROFILE, Profile, load_profile
+from validator.profiles.profile import DEFAULT_PROFILE, ActiveRule, Profile, load_profile
 from validator.records.findings import Report
+from validator.rules.url_reachable import RULE as URL_REACHABLE
 from validator.run.cache import ResultCache, code_identity, context_digest
 from validator.run.discover import discover
 from validator.run.memory import DEFAULT_MAX_MEMORY, set_max_memory
@@ -33,25 +34,39 @@ if TYPE_CHECKING:
 ProfileLike = str | Path | Profile
 
 
-def resolve_profile(profile: ProfileLike) -> Profile:
-    """A Profile from a name, a path, or a Profile."""
-    return profile if isinstance(profile, Profile) else load_profile(profile)
+def resolve_profile(profile: ProfileLike, allow_private_urls: bool = False) -> Profile:
+    """A Profile from a name, a path, or a Profile (with ``allow_private_urls`` set if asked)."""
+    resolved = profile if isinstance(profile, Profile) else load_profile(profile)
+    return allowing_private_urls(resolved) if allow_private_urls else resolved
+
+
+def allowing_private_urls(profile: Profile) -> Profile:
+    """The profile with the ``url-reachable`` option ``allow_private_urls`` set: URLs whose
+    host is a loopback, private or link-local address are fetched (a local test server)."""
+    def allowed(active: ActiveRule) -> ActiveRule:
+        if active.rule is not URL_REACHABLE:
+            return active
+        return active._replace(options=active.options._replace(allow_private_urls=True))
+
+    return profile._replace(rules=tuple(allowed(active) for active in profile.rules))
 
 
 @overload
 def validate(path: str | os.PathLike[str], profile: ProfileLike = ...,
-             probe: str = ..., timeout: float = ..., audio: None = None) -> Report: ...
+             probe: str = ..., timeout: float = ..., audio: None = None,
+             allow_private_urls: bool = ...) -> Report: ...
 
 
 @overload
 def validate(path: str | os.PathLike[str], profile: ProfileLike = ...,
              probe: str = ..., timeout: float = ...,
-             *, audio: str | os.PathLike[str]) -> PairReport: ...
+             *, audio: str | os.PathLike[str], allow_private_urls: bool = ...) -> PairReport: ...
 
 
 def validate(path: str | os.PathLike[str], profile: ProfileLike = DEFAULT_PROFILE,
              probe: str = AUTO, timeout: float = DEFAULT_TIMEOUT,
-             audio: str | os.PathLike[str] | None = None) -> Report | PairReport:
+             audio: str | os.PathLike[str] | None = None,
+             allow_private_urls: bool = False) -> Report | PairReport:
     """Check one file and return its Report (never raises for a bad file).
 
     ``profile`` is a shipped profile name (``"akool"``, ``"akool-lipsync"``), a
@@ -61,15 +76,17 @@ def validate(path: str | os.PathLike[str], profile: ProfileLike = DEFAULT_PROFIL
     crash the caller. ``path`` may be an ``http(s)://`` URL. With ``audio``
     (a lipsync pair; the default profile then is ``akool-lipsync``) it returns
     a :class:`~validator.check.pairs.PairReport`: the video's Report and the audio's,
-    ``.ok`` when both pass.
+    ``.ok`` when both pass. A URL whose host is a loopback, private or link-local
+    address is refused (as the API would) unless ``allow_private_urls``.
     """
     check_probe(probe)
     if audio is not None:
         from validator.check.pairs import pair_profile, validate_pair
 
         return validate_pair(os.fspath(path), os.fspath(audio),
-                             resolve_profile(pair_profile(profile)), probe, timeout)
-    job = Job(resolve_profile(profile), probe, timeout)
+                             resolve_profile(pair_profile(profile), allow_private_urls), probe,
+                             timeout)
+    job = Job(resolve_profile(profile, allow_private_urls), probe, timeout)
     scheduler = Scheduler(job, open_runner(job, workers=1))
     return next(schedule(iter([os.fspath(path)]), scheduler, window=1))
 
@@ -80,7 +97,8 @@ def validate_many(paths: Iterable[str | os.PathLike[str]],
                   include_hidden: bool = False, executor: Executor | None = None,
                   cache_dir: str | os.PathLike[str] | None = None,
                   gitignore: bool = False, timeout: float = DEFAULT_TIMEOUT,
-                  max_memory: int | None = DEFAULT_MAX_MEMORY) -> Iterator[Report]:
+                  max_memory: int | None = DEFAULT_MAX_MEMORY,
+                  allow_private_urls: bool = False) -> Iterator[Report]:
     """Check files and folders (walked for media), yielding Reports in input order as they finish.
 
     ``jobs`` worker processes (default and most: the CPU count), or any ``executor``
@@ -88,10 +106,10 @@ def validate_many(paths: Iterable[str | os.PathLike[str]],
     number in flight, so memory stays flat however many files there are; each
     file's probe is limited to ``timeout`` seconds and ``max_memory`` bytes
     (None: no bound). With ``cache_dir``, unchanged files are answered from
-    the result cache.
+    the result cache. ``allow_private_urls`` as for :func:`validate`.
     """
     check_probe(probe)
-    resolved = resolve_profile(profile)
+    resolved = resolve_profile(profile, allow_private_urls)
     items = discover((os.fspath(p) for p in paths), tuple(exclude), include_hidden, gitignore)
     if executor is None:
         workers = bounded_workers(jobs)

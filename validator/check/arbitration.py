@@ -60,21 +60,28 @@ def inspect_file(path: str, profile: Profile, probe: str = AUTO,
                  probes: Probes = LOCAL) -> Report:
     """The report for one file under one profile and probe choice.
 
-    An ``http(s)://`` URL is checked as the API fetches it (:mod:`validator.check.remote`).
+    An ``http(s)://`` URL is read as the API fetches it (:mod:`validator.check.remote`),
+    whatever the probe choice.
     """
     if is_url(path):
-        from validator.check.remote import inspect_url
+        from validator.check.remote import read_url
 
-        return inspect_url(path, profile)
+        return _judged(read_url(path, profile), profile)
     if probe == AUTO:
         return _auto(path, profile, probes)
     backend = get_backend(probe).name
-    facts = probes.read(path, backend)
-    found = releases.readings(facts) if backend == "libav" else []
+    return _judged(probes.read(path, backend), profile, releases_of=backend == "libav")
+
+
+def _judged(facts: MediaFacts, profile: Profile, releases_of: bool = False) -> Report:
+    """One reading judged alone: its findings, a warning for each rule on which FFmpeg
+    releases disagree (``releases_of``: an in-process FFmpeg reading), and its doubts."""
+    found = releases.readings(facts) if releases_of else []
     split = releases.split_rules(profile, found)
     findings = _release_findings(profile, facts, found, split)
     split_ids = {active.rule.id for active in split}
-    in_doubt = [(a, d) for a, d in doubts(profile, facts) if a.rule.id not in split_ids]
+    in_doubt = [(a, d) for a, d in doubts(profile, facts) if a.rule.id not in split_ids
+                and not (d.ffmpeg_agrees and releases_of)]
     return _report(facts, findings + _unresolved(in_doubt, facts, findings))
 
 
@@ -179,21 +186,29 @@ def _disagreements(in_doubt: list[tuple[ActiveRule, Doubt]], facts: MediaFacts,
 
 def _unresolved(in_doubt: list[tuple[ActiveRule, Doubt]], facts: MediaFacts,
                 findings: list[Finding]) -> list[Finding]:
-    """Warnings for doubts no second reading settled (ffprobe's own reading is not doubted)."""
+    """Warnings for doubts no second reading settled (ffprobe's own reading is not doubted; a
+    URL's is FFmpeg's over HTTP, with no second prober to ask)."""
     if facts.source.startswith("ffprobe"):
         return []
+    remote = facts.remote is not None
+    reading = "FFmpeg in-process, read over HTTP" if remote else f"{label(facts)} reading"
+    confirm = "check a downloaded copy with ffprobe" if remote else "install ffprobe to confirm"
+    hint = _REMOTE_HINT if remote else _HINT
     warnings = []
     for active, doubt in in_doubt:
         already_warned = any(f.rule == active.rule.id and f.severity == "warning"
                              for f in findings)
         if not already_warned:
             warnings.append(_uncertain(
-                active, f"uncertain: {doubt.reason} ({label(facts)} reading); "
-                        "the API's FFmpeg may judge it otherwise — install ffprobe to confirm"))
+                active, f"uncertain: {doubt.reason} ({reading}); "
+                        f"the API's FFmpeg may judge it otherwise — {confirm}", hint))
     return warnings
 
 
-def _uncertain(active: ActiveRule, message: str) -> Finding:
+_HINT = "Check with ffprobe (install FFmpeg) or keep clear of the limit."
+_REMOTE_HINT = "Download it and check the file, or keep clear of the limit."
+
+
+def _uncertain(active: ActiveRule, message: str, hint: str = _HINT) -> Finding:
     return Finding(rule=active.rule.id, code=active.code, severity="warning",
-                   message=message,
-                   hint="Check with ffprobe (install FFmpeg) or keep clear of the limit.")
+                   message=message, hint=hint)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, TextIO
 
-from validator.api import validate_many
+from validator.api import allowing_private_urls, validate_many
 from validator.cli.progress import NoProgress, ScanProgress, start_progress
 from validator.cli.report_file import atomic_text_file as atomic_text_file
 from validator.cli.report_file import output_file
@@ -51,10 +51,12 @@ def file_format(name: str, path: str) -> str:
 
 
 def load_run_profile(settings: Settings) -> Profile:
-    """The profile named by the settings, with pyproject.toml's rule overrides on top."""
-    return load_profile(settings.profile, overrides=settings.rule_overrides or None,
-                        overrides_source=settings.overrides_source,
-                        cache_dir=settings.snapshot_dir)
+    """The profile named by the settings, with pyproject.toml's rule overrides on top (and
+    ``--allow-private-urls``)."""
+    profile = load_profile(settings.profile, overrides=settings.rule_overrides or None,
+                           overrides_source=settings.overrides_source,
+                           cache_dir=settings.snapshot_dir)
+    return allowing_private_urls(profile) if settings.allow_private_urls else profile
 
 
 @contextmanager

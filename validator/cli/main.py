@@ -174,13 +174,16 @@ def main() -> None:
               metavar="PATH", callback=_use_reference_ffprobe,
               help="The ffprobe of the FFmpeg release the API runs: its reading decides "
                    "verdicts that depend on the release [default: ffprobe on PATH].")
+@click.option("--allow-private-urls", is_flag=True,
+              help="Fetch URLs whose host is a loopback, private or link-local address (the "
+                   "API refuses them; for a local test server).")
 def check(paths: tuple[str, ...], profile: str | None, probe: str | None, audio: str | None,
           pairs_file: str | None, output_format: str | None, output: str | None,
           report_files: tuple[str, ...], progress: bool | None, jobs: int | None,
           scheduler: str | None, cache_dir: str | None, no_cache: bool, timeout: float | None,
           max_memory: str | None, exclude: tuple[str, ...], include_hidden: bool,
           gitignore: bool | None, quiet: bool, fix_hints: bool,
-          reference_ffprobe: str | None) -> None:
+          reference_ffprobe: str | None, allow_private_urls: bool) -> None:
     """Check video files and folders (walked for media files), URLs, or lipsync pairs.
 
     Exit status: 0 all pass (warnings allowed), 1 a file would be rejected,
@@ -249,38 +252,61 @@ def schema(which: str) -> None:
 
 
 @main.command("fix")
-@click.argument("input_path", metavar="INPUT")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--output", "-o", metavar="OUTPUT",
-              help="Where to write the fixed file [default: INPUT's name + .fixed.mp4, beside it].")
+              help="With one input file: where to write it [default: INPUT's name + .fixed.mp4, "
+                   "beside it].")
+@click.option("--output-dir", metavar="DIR",
+              help="Write the fixed files under DIR, mirroring the inputs' relative paths.")
 @click.option("--profile", "-p", help=PROFILE_HELP)
-@click.option("--dry-run", is_flag=True, help="Print the FFmpeg command; run and write nothing.")
-@click.option("--force", "-f", is_flag=True, help="Overwrite OUTPUT if it exists.")
-def fix_command(input_path: str, output: str | None, profile: str | None, dry_run: bool,
-                force: bool) -> None:
-    """Write a copy of INPUT that the API accepts, made by one FFmpeg command.
+@click.option("--dry-run", is_flag=True, help="Print the FFmpeg commands; run and write nothing.")
+@click.option("--force", "-f", is_flag=True, help="Overwrite outputs that exist.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1),
+              help="Encodes at once [default: one per four CPUs].")
+@click.option("--format", "output_format", type=click.Choice(("text", "json", "jsonl")),
+              default="text", show_default=True, help="Output format.")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress on stderr [default: on a terminal].")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching paths (repeatable).")
+@click.option("--hidden", "include_hidden", is_flag=True, help="Walk hidden files/folders too.")
+@click.option("--gitignore/--no-gitignore", default=None,
+              help="In folders, skip what git ignores (.gitignore, .git/info/exclude).")
+@click.option("--max-trim-loss", type=click.FloatRange(min=0), default=2.0, show_default=True,
+              metavar="SECONDS",
+              help="A too-long file is cut at copy speed at a keyframe at most this far below "
+                   "the limit (else re-encoded).")
+@click.option("--exact", is_flag=True, help="Trim by re-encoding, exactly at the limit.")
+@click.option("--apply-advice", is_flag=True,
+              help="Also follow advice-level findings (akool-lipsync's 25 fps).")
+def fix_command(paths: tuple[str, ...], output: str | None, output_dir: str | None,
+                profile: str | None, dry_run: bool, force: bool, jobs: int | None,
+                output_format: str, progress: bool | None, exclude: tuple[str, ...],
+                include_hidden: bool, gitignore: bool | None, max_trim_loss: float,
+                exact: bool, apply_advice: bool) -> None:
+    """Write copies of failing videos that the API accepts, each made by one FFmpeg command.
 
-    The input is never changed. Exit status: 0 the output passes (or INPUT
-    already did), 1 it still fails or cannot be fixed, 2 usage error (such as
-    an existing OUTPUT without --force).
+    PATH is a file or a folder (walked as `check` walks it). Inputs are never
+    changed. Exit status: 0 every output passes (or its input already did), 1
+    some still fail or cannot be fixed, 2 usage error (such as an existing
+    output without --force), 130 interrupted (no partial output is left).
     """
     from validator.cli.check_run import load_run_profile
+    from validator.cli.fix_run import FixSettings, run_fix
     from validator.cli.settings import CheckOptions, build_settings
-    from validator.repair.fixer import (
-        FfmpegFailed,
-        exit_status,
-        fix,
-        result_lines,
-        terminal_progress,
-    )
+    from validator.repair.errors import FfmpegFailed
+    from validator.repair.plan import FixOptions
 
-    settings = build_settings(CheckOptions(paths=(input_path,), profile=profile), Path.cwd())
-    progress = terminal_progress(sys.stderr) if sys.stderr.isatty() else None
+    base = build_settings(CheckOptions(paths=paths, profile=profile, gitignore=gitignore,
+                                       exclude=exclude), Path.cwd())
+    settings = FixSettings(
+        paths=paths, output=output, output_dir=output_dir, profile=load_run_profile(base),
+        jobs=jobs, force=force, dry_run=dry_run, output_format=output_format,
+        progress=progress, exclude=base.exclude, include_hidden=include_hidden,
+        gitignore=base.gitignore,
+        options=FixOptions(apply_advice=apply_advice, exact=exact, max_trim_loss=max_trim_loss))
     try:
-        result = fix(input_path, output, profile=load_run_profile(settings), dry_run=dry_run,
-                     force=force, progress=progress)
+        status = run_fix(settings, sys.stdout, sys.stderr)
     except FfmpegFailed as exc:
         click.echo(f"media-preflight: {safe_message(str(exc))}", err=True)
         sys.exit(1)
-    for line in result_lines(result):
-        click.echo(line)
-    sys.exit(exit_status(result))
+    sys.exit(status)

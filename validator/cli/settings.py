@@ -43,6 +43,7 @@ class CheckOptions:
     report_files: tuple[str, ...] = ()
     max_memory: str | None = None
     reference_ffprobe: str | None = None   # in effect as MEDIA_PREFLIGHT_FFPROBE
+    allow_private_urls: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class Settings:
     quiet: bool = False
     include_hidden: bool = False
     fix_hints: bool = False
+    allow_private_urls: bool = False
     gitignore: bool = False
     output: str | None = None
     progress: bool | None = None
@@ -89,6 +91,7 @@ def build_settings(options: CheckOptions, cwd: Path) -> Settings:
         quiet=options.quiet,
         include_hidden=options.include_hidden,
         fix_hints=options.fix_hints,
+        allow_private_urls=options.allow_private_urls,
         gitignore=bool(table.gitignore if options.gitignore is None else options.gitignore),
         output=options.output or None,
         progress=options.progress,

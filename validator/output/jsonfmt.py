@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from validator.output.base import Formatter
-from validator.records.data import to_data, to_json
-from validator.records.findings import Report, Summary
+from validator.records.data import to_data
+from validator.records.findings import Report, Summary, report_json
 
 
 def summary_data(summary: Summary) -> dict[str, int]:
@@ -28,7 +28,7 @@ class JsonFormatter(Formatter):
         self.count = 0
 
     def report(self, report: Report) -> None:
-        self.stream.write(("\n  " if self.count == 0 else ",\n  ") + to_json(report))
+        self.stream.write(("\n  " if self.count == 0 else ",\n  ") + report_json(report))
         self.count += 1
 
     def end(self, summary: Summary) -> None:
@@ -40,7 +40,7 @@ class JsonLinesFormatter(Formatter):
     """One JSON object per file, flushed as each file finishes; a last line holds the summary."""
 
     def report(self, report: Report) -> None:
-        self.stream.write(to_json(report) + "\n")
+        self.stream.write(report_json(report) + "\n")
         self.stream.flush()
 
     def end(self, summary: Summary) -> None:

@@ -6,6 +6,7 @@ forge a line or send the terminal an escape sequence.
 
 from __future__ import annotations
 
+from validator.check.fixable import fix_hint, fixable
 from validator.output.base import Formatter
 from validator.records.codes import SUMMARY_PHRASES
 from validator.records.data import display_text
@@ -15,7 +16,7 @@ _MARKS = {"pass": "✓", "fail": "✗", "warn": "!"}
 _COLORS = {"pass": "green", "fail": "red", "warn": "yellow"}
 
 
-def _finding_text(finding: Finding) -> str:
+def finding_text(finding: Finding) -> str:
     prefix = f"{finding.code} " if finding.code is not None else f"{finding.rule}: "
     return prefix + finding.message
 
@@ -23,8 +24,8 @@ def _finding_text(finding: Finding) -> str:
 def report_line(report: Report) -> tuple[str, str]:
     """The status ('pass', 'fail', 'warn') and the one-line text for a report."""
     status = "fail" if not report.ok else ("warn" if report.warnings else "pass")
-    parts = [_finding_text(f) for f in report.errors]
-    parts += [f"warning: {_finding_text(f)}" for f in report.warnings]
+    parts = [finding_text(f) for f in report.errors]
+    parts += [f"warning: {finding_text(f)}" for f in report.warnings]
     detail = "  " + "; ".join(parts) if parts else ""
     return status, f"{_MARKS[status]} {report.path}{detail}"
 
@@ -67,8 +68,6 @@ class TextFormatter(Formatter):
 
     def _fix_hint(self, report: Report) -> None:
         """'  fix: media-preflight fix clip.mov' under a failure `fix` can repair."""
-        from validator.repair.fixer import fix_hint, fixable
-
         if fixable(report):
             self._emit(f"  fix: {fix_hint(report.path, self.profile_name)}")
 

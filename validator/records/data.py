@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections import OrderedDict
 from dataclasses import fields, is_dataclass
 from functools import cache
 from typing import Any
@@ -82,23 +81,8 @@ def to_data(value: Any) -> Any:
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-_KEPT_LIMIT = 1024   # more than the reports a run holds ahead of its formatter
-_kept: OrderedDict[int, tuple[Any, str]] = OrderedDict()
 
 
 def to_json(value: Any) -> str:
     """Compact JSON text of a model (UTF-8 characters kept as they are)."""
-    kept = _kept.pop(id(value), None)
-    if kept is not None and kept[0] is value:
-        return kept[1]
     return _ENCODER.encode(to_data(value))
-
-
-def keep_json(record: Any, text: str) -> None:
-    """Remember that ``record`` was decoded from ``text`` (made by :func:`to_json`), so that
-    writing it again costs nothing: a warm run's reports come from the result cache and are
-    written as JSON as they were stored. Kept for the most recent records only, by identity
-    (the records are immutable)."""
-    _kept[id(record)] = (record, text)
-    if len(_kept) > _KEPT_LIMIT:
-        _kept.popitem(last=False)

@@ -11,6 +11,7 @@ compare like with like. ``None`` always means "the backend could not tell".
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any, Literal, NamedTuple
 
 ProblemKind = Literal["io", "parse", "lfs-pointer", "timeout", "crash", "remote"]
@@ -62,6 +63,16 @@ class AudioStream(NamedTuple):
     channels: int | None = None
     sample_rate: int | None = None
     duration_s: float | None = None
+
+
+def status_text(status: int | None) -> str:
+    """'404 Not Found' (or just the number for a status Python does not name)."""
+    if status is None:
+        return "no status"
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return str(status)
 
 
 class RemoteFacts(NamedTuple):

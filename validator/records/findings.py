@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
-from validator.records.data import printable_text
+from validator.records.data import printable_text, to_json
 from validator.records.facts import MediaFacts
 from validator.records.redact import is_url, redact_url
 
@@ -81,6 +82,27 @@ class Report(NamedTuple):
     def io_failed(self) -> bool:
         """True when the file could not be read from disk at all (exit status 2)."""
         return self.media is not None and self.media.problem_kind == "io"
+
+
+class StoredReport(Report):
+    """A Report read back from its JSON text (the result cache's), which it keeps, so that
+    writing it as JSON again costs nothing. A changed copy (``_replace``) keeps no text."""
+
+    json_text: str = ""
+
+    @classmethod
+    def from_json(cls, text: str) -> StoredReport:
+        """The report that ``text`` (made by :func:`report_json`) holds."""
+        report = cls(*Report.from_data(json.loads(text)))
+        report.json_text = text
+        return report
+
+
+def report_json(report: Report) -> str:
+    """A report as compact JSON text (a stored report's own text when it has one)."""
+    if isinstance(report, StoredReport) and report.json_text:
+        return report.json_text
+    return to_json(report)
 
 
 @dataclass

@@ -1,11 +1,13 @@
 """URLs without their secrets: what reports and messages may show of a URL.
 
 A pre-signed URL carries its credentials in the query (``X-Amz-Signature``,
-``Signature``, ``token``, ``key``, ...) or in its user-info (``user:pass@``).
+``Signature``, ``token``, ``hdnts=exp=…~hmac=…``, ``hash``, ...), in path
+parameters (``/clip.mp4;token=…``) or in its user-info (``user:pass@``).
 Reports, messages and errors only ever show :func:`redact_url`'s form of it:
-the user-info and the values of every parameter whose name looks like a
-secret are replaced by ``REDACTED``; the scheme, host, path and the other
-parameters stay, so you can still tell which file it is.
+the user-info and the value of every query parameter, path parameter and
+fragment parameter are replaced by ``REDACTED`` (a list of secret names
+would always miss one); the scheme, host, path and the parameter names stay,
+so you can still tell which file it is.
 """
 
 from __future__ import annotations
@@ -16,11 +18,9 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 REDACTED = "REDACTED"
 URL_SCHEMES = ("http://", "https://")
 
-# Parameter names that carry credentials: AWS/GCS/Azure/CloudFront signatures, tokens, keys.
-_SECRET_NAME = re.compile(
-    r"sig|token|key|secret|pass|pwd|credential|auth|session|policy|jwt|code|access|cookie",
-    re.IGNORECASE)
 _USERINFO = re.compile(r"^([a-z][a-z0-9+.-]*://)[^/?#]*@", re.IGNORECASE)
+_PATH_PARAM = re.compile(r";([^/;=]*)=([^/;]*)")
+_VALUE_PARTS = re.compile(r"[~=,:;&]")    # hdnts=exp=…~acl=…~hmac=…: each part is secret too
 _MIN_SECRET_LENGTH = 4
 
 
@@ -30,17 +30,22 @@ def is_url(text: str) -> bool:
 
 
 def _redact_params(text: str) -> str:
-    """``a=1&token=xyz`` → ``a=1&token=REDACTED`` (the encoding of the rest is kept)."""
+    """``a=1&token=xyz`` → ``a=REDACTED&token=REDACTED`` (a bare ``flag`` stays)."""
     parts = []
     for pair in text.split("&"):
-        name, sep, _value = pair.partition("=")
-        secret = sep and _SECRET_NAME.search(unquote(name))
-        parts.append(f"{name}={REDACTED}" if secret else pair)
+        name, sep, value = pair.partition("=")
+        parts.append(f"{name}={REDACTED}" if sep and value else pair)
     return "&".join(parts)
 
 
+def _redact_path(path: str) -> str:
+    """``/a;token=xyz/b.mp4`` → ``/a;token=REDACTED/b.mp4``."""
+    return _PATH_PARAM.sub(lambda m: f";{m.group(1)}={REDACTED}" if m.group(2) else m.group(0),
+                           path)
+
+
 def redact_url(url: str) -> str:
-    """The URL with its user-info and secret-looking parameter values replaced by REDACTED."""
+    """The URL with its user-info and every parameter value replaced by REDACTED."""
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -49,11 +54,13 @@ def redact_url(url: str) -> str:
     if "@" in netloc:
         netloc = f"{REDACTED}@{netloc.rsplit('@', 1)[1]}"
     fragment = _redact_params(parts.fragment) if "=" in parts.fragment else parts.fragment
-    return urlunsplit((parts.scheme, netloc, parts.path, _redact_params(parts.query), fragment))
+    return urlunsplit((parts.scheme, netloc, _redact_path(parts.path),
+                       _redact_params(parts.query), fragment))
 
 
 def secrets_of(url: str) -> list[str]:
-    """The secret values in a URL (user-info, secret-looking parameters), raw and decoded."""
+    """The secret values in a URL (user-info, parameter values), raw and decoded, longest
+    first."""
     found: list[str] = []
     try:
         parts = urlsplit(url)
@@ -62,10 +69,11 @@ def secrets_of(url: str) -> list[str]:
     if "@" in parts.netloc:
         userinfo = parts.netloc.rsplit("@", 1)[0]
         found += [userinfo, *userinfo.split(":", 1)]
+    values = [match.group(2) for match in _PATH_PARAM.finditer(parts.path)]
     for pair in f"{parts.query}&{parts.fragment}".split("&"):
-        name, sep, value = pair.partition("=")
-        if sep and value and _SECRET_NAME.search(unquote(name)):
-            found += [value, unquote(value)]
+        values.append(pair.partition("=")[2])
+    for value in values:
+        found += [value, unquote(value), *_VALUE_PARTS.split(unquote(value))]
     unique = {value for value in found if len(value) >= _MIN_SECRET_LENGTH}
     return sorted(unique, key=len, reverse=True)
 

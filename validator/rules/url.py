@@ -9,22 +9,14 @@ rules (codec, duration, ...) then judge what was read.
 
 from __future__ import annotations
 
-from http import HTTPStatus
+from validator.records.facts import status_text
+
+__all__ = ["BOTH", "media_type", "not_media", "status_text"]
 
 BOTH = ("video", "audio")
 
 _NOT_MEDIA = ("application/json", "application/xml", "application/xhtml+xml",
               "application/javascript", "application/pdf", "application/x-www-form-urlencoded")
-
-
-def status_text(status: int | None) -> str:
-    """'404 Not Found' (or just the number for a status Python does not name)."""
-    if status is None:
-        return "no status"
-    try:
-        return f"{status} {HTTPStatus(status).phrase}"
-    except ValueError:
-        return str(status)
 
 
 def media_type(content_type: str | None) -> str | None:

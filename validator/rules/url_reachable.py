@@ -2,9 +2,14 @@
 
 Fails for 401/403 (not accessible: the API sends no login or cookies), 5xx
 server errors and timeouts (the server failed; a retry may help), connection
-failures, other HTTP errors, more redirects than ``max_redirects``, and
-redirects to anything but http or https. ``connect_timeout_s`` and
-``read_timeout_s`` say how long to wait for the server.
+failures, other HTTP errors, more redirects than ``max_redirects``,
+redirects to anything but http or https, and hosts (first or after a
+redirect) that resolve to a loopback, private or link-local address: the API
+fetches from the internet, so such a URL is refused without connecting.
+``connect_timeout_s`` and ``read_timeout_s`` say how long to wait for the
+server; ``allow_private_urls`` (false; set for one run by
+``--allow-private-urls`` or ``validate(..., allow_private_urls=True)``) lets a
+local server be tested.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ class Options(NamedTuple):
     connect_timeout_s: float = 5.0
     read_timeout_s: float = 10.0
     max_redirects: int = 5
+    allow_private_urls: bool = False
 
 
 _RETRY = "the API could not fetch it either — a retry may help"

@@ -2,7 +2,9 @@
 
 The media is read through HTTP range requests, only what FFmpeg asks for (an
 MP4 index at the end of the file included), up to ``max_bytes`` bytes and
-``max_seconds`` seconds per URL. A server that ignores Range sends the file
+``max_seconds`` seconds per URL: one wall-clock limit across every request,
+headers included, so a server that drips its answer slowly is cut off there.
+A server that ignores Range sends the file
 from its start: reading stops at the byte limit instead of downloading it
 all, and when FFmpeg needed more the file could not be checked (an error:
 nothing is passed unchecked; a warning when what was read was enough).

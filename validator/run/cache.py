@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import os
 import sqlite3
 import stat
@@ -23,8 +22,8 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
-from validator.records.data import display_text, keep_json, to_json
-from validator.records.findings import Report
+from validator.records.data import display_text
+from validator.records.findings import Report, StoredReport, report_json
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (
@@ -157,9 +156,7 @@ class ResultCache:
         if row is None or tuple(row[:4]) != key[1:]:
             return None
         try:
-            report = Report.from_data(json.loads(row[4]))
-            keep_json(report, row[4])
-            return report
+            return StoredReport.from_json(row[4])
         except (ValueError, TypeError, KeyError, AttributeError):
             return None
 
@@ -167,7 +164,7 @@ class ResultCache:
         """Remember a report (written in batches; ``close`` writes the rest)."""
         if self._db is None:
             return
-        self._pending.append((self.context, *key, to_json(report)))
+        self._pending.append((self.context, *key, report_json(report)))
         if len(self._pending) >= _FLUSH_EVERY:
             self.flush()
 
