@@ -12,8 +12,6 @@ import os
 import re
 import shutil
 import stat
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -21,6 +19,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import REPO, fixture_path
+from tests.helpers import cli
 from validator.cli.check_run import atomic_text_file
 from validator.output.github import annotation, escape_data, escape_property
 from validator.output.locations import display_path
@@ -34,13 +33,6 @@ PASS = fixture_path("pass/h264_aac_25fps.mp4")
 LONG = fixture_path("fail/dur_61.mp4")
 MANY_CODES = fixture_path("fail/mpeg4_noaudio_120fps_61s.mov")
 POINTER = fixture_path("fail/lfs_pointer.mp4")
-
-
-def cli(*args: str, cwd: Path, env: dict[str, str] | None = None
-        ) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
-    return subprocess.run([sys.executable, "-m", "validator", *args], capture_output=True,
-                          text=True, cwd=cwd, env={**base, **(env or {})}, timeout=120)
 
 
 @pytest.fixture

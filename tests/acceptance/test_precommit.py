@@ -23,6 +23,7 @@ import pytest
 import yaml
 
 from tests.conftest import REPO, fixture_path
+from tests.helpers import cli
 from validator.profiles.catalog import HOOKS, files_regex, hooks_yaml
 from validator.profiles.profile import shipped_profiles
 from validator.run.discover import MEDIA_EXTENSIONS
@@ -79,8 +80,7 @@ def test_pre_commit_accepts_the_manifest() -> None:
 def test_lfs_pointer_is_one_clear_finding(tmp_path: Path) -> None:
     pointer = tmp_path / "intro.mp4"
     pointer.write_text(LFS_POINTER)
-    result = subprocess.run([sys.executable, "-m", "validator", "check", "--format", "json",
-                             str(pointer)], capture_output=True, text=True, timeout=120)
+    result = cli("check", "--format", "json", str(pointer))
     assert result.returncode == 1
     [report] = json.loads(result.stdout)["results"]
     [finding] = report["findings"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -13,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import HAS_FFMPEG, REPO, fixture_path
+from tests.conftest import HAS_FFMPEG, fixture_path
+from tests.helpers import cli
 from validator import Report, load_profile, validate
 from validator.check.remote import RangeReader, content_range
 from validator.records.data import to_json
@@ -323,10 +323,8 @@ def assert_no_secrets(text: str) -> None:
 def test_reports_never_show_credentials(base: str, tmp_path: Path, output_format: str) -> None:
     urls = [signed(base, "/media/faststart.mp4"), signed(base, "/status/404"),
             signed(base, "/status/403"), signed(base, "/redirect/1")]
-    result = subprocess.run(
-        [sys.executable, "-m", "validator", "check", "--no-cache", "--format", output_format,
-         "--profile", str(short_profile(tmp_path)), *urls],
-        capture_output=True, text=True, cwd=REPO, timeout=120)
+    result = cli("check", "--no-cache", "--format", output_format,
+                 "--profile", str(short_profile(tmp_path)), *urls)
     assert result.returncode == 1, result.stderr
     assert_no_secrets(result.stdout + result.stderr)
     assert "REDACTED" in result.stdout
