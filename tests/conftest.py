@@ -8,12 +8,17 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
-REALWORLD = REPO.parent / "shared" / "realworld"
+# The public samples and schemas beside the repository; MEDIA_PREFLIGHT_SHARED names them when
+# this copy is elsewhere (a git worktree, say).
+SHARED = Path(os.environ.get("MEDIA_PREFLIGHT_SHARED") or REPO.parent / "shared")
+REALWORLD = SHARED / "realworld"
+SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
 FIXTURE_EXPECTED = json.loads((FIXTURES / "expected.json").read_text())["files"]
 HAS_FFPROBE = shutil.which("ffprobe") is not None
 HAS_FFMPEG = shutil.which("ffmpeg") is not None
@@ -30,6 +35,20 @@ needs_realworld = pytest.mark.skipif(not (REALWORLD / "expected.json").is_file()
 def fixture_path(name: str) -> Path:
     """A fixture by its name in fixtures/expected.json, e.g. 'fail/dur_61.mp4'."""
     return FIXTURES / name
+
+
+def sarif_validator() -> Any:
+    """A validator for the SARIF 2.1.0 schema with URI format checking on (skips without it)."""
+    if not SARIF_SCHEMA.is_file():
+        pytest.skip(f"the SARIF 2.1.0 schema is not at {SARIF_SCHEMA} (MEDIA_PREFLIGHT_SHARED)")
+    from jsonschema import FormatChecker
+    from jsonschema.validators import validator_for
+
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    checker = FormatChecker()
+    assert {"uri", "uri-reference"} <= set(checker.checkers), \
+        "URI formats are not checked: pip install rfc3986-validator (in the test extra)"
+    return validator_for(schema)(schema, format_checker=checker)
 
 
 @pytest.fixture
