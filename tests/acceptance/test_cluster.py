@@ -24,11 +24,8 @@ from validator.records.data import to_data
 from validator.run.cluster import (
     ClusterError,
     ClusterExecutor,
-    WorkerView,
-    _worker_problem,
     check_visibility,
     open_executor,
-    parse_scheduler,
 )
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("distributed") is None,
@@ -55,19 +52,6 @@ def local_run() -> list[dict[str, Any]]:
 
 def check(*args: str) -> Run:
     return cli("check", "--no-cache", *args)
-
-
-@pytest.mark.parametrize("text, parsed", [
-    ("local:2", 2), ("tcp://10.0.0.5:8786", "tcp://10.0.0.5:8786"),
-    ("tls://scheduler.lan:8786", "tls://scheduler.lan:8786")])
-def test_scheduler_addresses(text: str, parsed: int | str) -> None:
-    assert parse_scheduler(text) == parsed
-
-
-@pytest.mark.parametrize("text", ["local:0", "local:", "8786", "http://host:8786", "tcp://host"])
-def test_bad_scheduler_addresses_are_rejected(text: str) -> None:
-    with pytest.raises(ClusterError, match="expected tcp://HOST:PORT .* or local:N"):
-        parse_scheduler(text)
 
 
 @pytest.mark.parametrize("wrap", [ClusterExecutor, lambda c: c.get_executor()],
@@ -122,17 +106,6 @@ def test_a_worker_that_cannot_see_a_path_stops_the_run(client: Any, tmp_path: Pa
     assert "cannot see fixtures/pass" in result.stderr and "same file system" in result.stderr
     assert "Traceback" not in result.stderr
     check_visibility(client, ["fixtures/pass", str(FIXTURES / "pass" / "fps_60.mp4")])
-
-
-@pytest.mark.parametrize("view, problem", [
-    (WorkerView("0.0.1", "/", []), "runs media-preflight 0.0.1"),
-    (ModuleNotFoundError("No module named 'validator'"), "cannot run media-preflight"),
-    (WorkerView(__import__("validator").__version__, "/srv", [("/mnt/a.mp4", "No such file")]),
-     "cannot see /mnt/a.mp4: No such file"),
-    (WorkerView(__import__("validator").__version__, "/srv", []), None)])
-def test_worker_problems(view: WorkerView | BaseException, problem: str | None) -> None:
-    found = _worker_problem(view)
-    assert found == problem if problem is None else found is not None and problem in found
 
 
 def corpus(root: Path, count: int) -> list[Path]:

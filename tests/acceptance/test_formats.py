@@ -47,10 +47,6 @@ def test_sarif_is_valid_sarif_2_1_0_with_formats_checked(media: Path) -> None:
     assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:5])
 
 
-
-
-
-
 def test_sarif_results_one_per_finding_with_encoded_relative_uris(media: Path) -> None:
     log = json.loads(cli("check", "--format", "sarif", ".", cwd=media).stdout)
     report = json.loads(cli("check", "--format", "json", ".", cwd=media).stdout)
@@ -69,8 +65,6 @@ def test_sarif_results_one_per_finding_with_encoded_relative_uris(media: Path) -
     pointer = next(r for r in results if r["ruleId"] == "readable")
     assert "Git LFS pointer" in pointer["message"]["text"]
     assert "git lfs pull" in pointer["message"]["text"]
-
-
 
 
 def test_sarif_file_outside_the_current_folder_is_a_file_uri(media: Path, tmp_path: Path) -> None:
@@ -144,10 +138,6 @@ def test_github_annotations_one_per_finding_escaped(media: Path, tmp_path: Path)
     assert "4 files: 1 passed, 3 failed" in step_summary.read_text(encoding="utf-8")
 
 
-
-
-
-
 def test_auto_is_github_annotations_inside_github_actions(media: Path) -> None:
     result = cli("check", ".", cwd=media, env={"GITHUB_ACTIONS": "true"})
     assert result.stdout.startswith("::error file=")
@@ -183,4 +173,3 @@ def test_output_into_a_missing_folder_is_a_usage_error(media: Path, tmp_path: Pa
     result = cli("check", "-o", str(tmp_path / "nope" / "r.sarif"), ".", cwd=media)
     assert result.returncode == 2
     assert "cannot write --output" in result.stderr and "Traceback" not in result.stderr
-

@@ -15,7 +15,6 @@ import pytest
 
 from tests.conftest import REPO, fixture_path
 from validator import validate
-from validator.cli.entry import wants_worker
 from validator.profiles.profile import load_profile
 from validator.profiles.snapshots import key
 from validator.records.data import to_data
@@ -34,14 +33,6 @@ def imported(stderr: str) -> set[str]:
     """Top-level package names that ``-X importtime`` saw imported (in any process)."""
     return {line.rsplit("|", 1)[-1].strip().split(".")[0]
             for line in stderr.splitlines() if line.startswith("import time:")}
-
-
-@pytest.mark.parametrize(("args", "expected"), [
-    (["check", "a.mp4"], True), (["check", "--format", "json", "dir"], True),
-    (["check", "--help"], False), (["check", "-h"], False), (["check", "--", "--help"], True),
-    (["--version"], False), (["explain", "1204"], False), ([], False)])
-def test_only_a_check_forks_the_worker(args: list[str], expected: bool) -> None:
-    assert wants_worker(args) is expected
 
 
 @pytest.mark.parametrize("args", [["--version"], ["--help"], ["check", "--help"]])
