@@ -1,4 +1,9 @@
-"""Shared test helpers: where the media is, and the guarantee that tests never change it."""
+"""Shared by every test: where the media is, and the guarantee that tests never change it.
+
+``tests/unit`` holds specifications of pure functions on values (facts, reports,
+profiles); ``tests/acceptance`` runs real media through the real API and CLI
+(the CLI through :func:`tests.helpers.cli`).
+"""
 
 from __future__ import annotations
 
@@ -28,8 +33,9 @@ HAS_FFMPEG = shutil.which("ffmpeg") is not None
 os.environ.pop("GITHUB_ACTIONS", None)
 
 needs_ffprobe = pytest.mark.skipif(not HAS_FFPROBE, reason="ffprobe is not installed")
-needs_realworld = pytest.mark.skipif(not (REALWORLD / "expected.json").is_file(),
-                                     reason="../shared/realworld is not beside the repo")
+needs_realworld = pytest.mark.skipif(
+    not (REALWORLD / "expected.json").is_file(),
+    reason=f"no realworld corpus at {REALWORLD} (set MEDIA_PREFLIGHT_SHARED)")
 
 
 def fixture_path(name: str) -> Path:
