@@ -1,4 +1,9 @@
-"""Shared test helpers: where the media is, and the guarantee that tests never change it."""
+"""Shared by every test: where the media is, and the guarantee that tests never change it.
+
+``tests/unit`` holds specifications of pure functions on values (facts, reports,
+profiles); ``tests/acceptance`` runs real media through the real API and CLI
+(the CLI through :func:`tests.helpers.cli`).
+"""
 
 from __future__ import annotations
 
@@ -17,10 +22,12 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
-REALWORLD = REPO.parent / "shared" / "realworld"
-# The published schemas (SARIF 2.1.0 ...): ../shared/schemas, or where MEDIA_PREFLIGHT_SHARED
-# points (a git worktree's ../shared may be elsewhere).
-SCHEMAS = Path(os.environ.get("MEDIA_PREFLIGHT_SHARED") or REPO.parent / "shared") / "schemas"
+# The public samples and schemas beside the repository; MEDIA_PREFLIGHT_SHARED names them when
+# this copy is elsewhere (a git worktree, say).
+SHARED = Path(os.environ.get("MEDIA_PREFLIGHT_SHARED") or REPO.parent / "shared")
+REALWORLD = SHARED / "realworld"
+SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
+SCHEMAS = SHARED / "schemas"
 FIXTURE_EXPECTED = json.loads((FIXTURES / "expected.json").read_text())["files"]
 HAS_FFPROBE = shutil.which("ffprobe") is not None
 HAS_FFMPEG = shutil.which("ffmpeg") is not None
@@ -30,8 +37,9 @@ HAS_FFMPEG = shutil.which("ffmpeg") is not None
 os.environ.pop("GITHUB_ACTIONS", None)
 
 needs_ffprobe = pytest.mark.skipif(not HAS_FFPROBE, reason="ffprobe is not installed")
-needs_realworld = pytest.mark.skipif(not (REALWORLD / "expected.json").is_file(),
-                                     reason="../shared/realworld is not beside the repo")
+needs_realworld = pytest.mark.skipif(
+    not (REALWORLD / "expected.json").is_file(),
+    reason=f"no realworld corpus at {REALWORLD} (set MEDIA_PREFLIGHT_SHARED)")
 
 
 def sarif_errors(log: dict[str, Any]) -> list[str]:
@@ -50,6 +58,20 @@ def sarif_errors(log: dict[str, Any]) -> list[str]:
 def fixture_path(name: str) -> Path:
     """A fixture by its name in fixtures/expected.json, e.g. 'fail/dur_61.mp4'."""
     return FIXTURES / name
+
+
+def sarif_validator() -> Any:
+    """A validator for the SARIF 2.1.0 schema with URI format checking on (skips without it)."""
+    if not SARIF_SCHEMA.is_file():
+        pytest.skip(f"the SARIF 2.1.0 schema is not at {SARIF_SCHEMA} (MEDIA_PREFLIGHT_SHARED)")
+    from jsonschema import FormatChecker
+    from jsonschema.validators import validator_for
+
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    checker = FormatChecker()
+    assert {"uri", "uri-reference"} <= set(checker.checkers), \
+        "URI formats are not checked: pip install rfc3986-validator (in the test extra)"
+    return validator_for(schema)(schema, format_checker=checker)
 
 
 @pytest.fixture

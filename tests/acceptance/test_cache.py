@@ -7,20 +7,18 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import FIXTURES, REPO, fixture_path
+from tests.helpers import Run, cli, command
 
 CACHE_FILE = "results-v3.sqlite3"
 
 
-def check(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "validator", "check", "--format", "json",
-                           "--cache-dir", str(cache), *args], capture_output=True, text=True,
-                          cwd=REPO, timeout=120)
+def check(*args: str, cache: Path) -> Run:
+    return cli("check", "--format", "json", "--cache-dir", str(cache), *args)
 
 
 def tamper(cache: Path, new_message: str) -> int:
@@ -37,7 +35,7 @@ def tamper(cache: Path, new_message: str) -> int:
     return len(rows)
 
 
-def messages(result: subprocess.CompletedProcess[str]) -> list[str]:
+def messages(result: Run) -> list[str]:
     return [f["message"] for r in json.loads(result.stdout)["results"] for f in r["findings"]]
 
 
@@ -52,9 +50,7 @@ def clip(tmp_path: Path) -> Path:
 def test_warm_run_is_identical_to_cold(tmp_path: Path) -> None:
     cold = check(str(FIXTURES), cache=tmp_path / "c")
     warm = check(str(FIXTURES), cache=tmp_path / "c")
-    uncached = subprocess.run([sys.executable, "-m", "validator", "check", "--format", "json",
-                               "--no-cache", str(FIXTURES)], capture_output=True, text=True,
-                              cwd=REPO, timeout=120)
+    uncached = cli("check", "--format", "json", "--no-cache", str(FIXTURES))
     assert cold.stdout == warm.stdout == uncached.stdout
     assert cold.returncode == warm.returncode == 1
 
@@ -81,9 +77,7 @@ def test_no_cache_bypasses_it(tmp_path: Path, clip: Path) -> None:
     cache = tmp_path / "c"
     check(str(clip), cache=cache)
     tamper(cache, "from the cache")
-    result = subprocess.run([sys.executable, "-m", "validator", "check", "--format", "json",
-                             "--no-cache", "--cache-dir", str(cache), str(clip)],
-                            capture_output=True, text=True, cwd=REPO, timeout=120)
+    result = cli("check", "--format", "json", "--no-cache", "--cache-dir", str(cache), str(clip))
     assert messages(result) == ["61 s > 60 s"]
 
 
@@ -113,8 +107,7 @@ def test_invalid_cached_entry_is_a_miss(tmp_path: Path, clip: Path) -> None:
 
 def test_two_runs_at_once(tmp_path: Path) -> None:
     cache = tmp_path / "c"
-    args = [sys.executable, "-m", "validator", "check", "--format", "json", "--cache-dir",
-            str(cache), str(FIXTURES)]
+    args = command("check", "--format", "json", "--cache-dir", str(cache), str(FIXTURES))
     runs = [subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              cwd=REPO) for _ in range(3)]
     outputs = [run.communicate(timeout=120) for run in runs]

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.conftest import REPO, fixture_path
+from tests.helpers import command
 from validator.cli.progress import NoProgress, ScanProgress, start_progress
 from validator.records.findings import Report
 
@@ -61,7 +62,7 @@ def run_cli(*args: str, stdout_on_terminal: bool = False, stderr_on_terminal: bo
     primary, secondary = pty.openpty()
     fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     process = subprocess.Popen(
-        [sys.executable, "-m", "validator", *args], cwd=REPO, env=env or environment(),
+        command(*args), cwd=REPO, env=env or environment(),
         stdin=subprocess.DEVNULL,
         stdout=secondary if stdout_on_terminal else subprocess.PIPE,
         stderr=secondary if stderr_on_terminal else subprocess.PIPE)

@@ -10,8 +10,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,17 +17,15 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import FIXTURES, REPO
+from tests.conftest import FIXTURES
+from tests.helpers import Run, cli
 from validator.api import validate_many
 from validator.records.data import to_data
 from validator.run.cluster import (
     ClusterError,
     ClusterExecutor,
-    WorkerView,
-    _worker_problem,
     check_visibility,
     open_executor,
-    parse_scheduler,
 )
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("distributed") is None,
@@ -54,22 +50,8 @@ def local_run() -> list[dict[str, Any]]:
     return [to_data(r) for r in validate_many([FIXTURES], jobs=1)]
 
 
-def cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "validator", "check", "--no-cache", *args],
-                          capture_output=True, text=True, cwd=cwd, timeout=120)
-
-
-@pytest.mark.parametrize("text, parsed", [
-    ("local:2", 2), ("tcp://10.0.0.5:8786", "tcp://10.0.0.5:8786"),
-    ("tls://scheduler.lan:8786", "tls://scheduler.lan:8786")])
-def test_scheduler_addresses(text: str, parsed: int | str) -> None:
-    assert parse_scheduler(text) == parsed
-
-
-@pytest.mark.parametrize("text", ["local:0", "local:", "8786", "http://host:8786", "tcp://host"])
-def test_bad_scheduler_addresses_are_rejected(text: str) -> None:
-    with pytest.raises(ClusterError, match="expected tcp://HOST:PORT .* or local:N"):
-        parse_scheduler(text)
+def check(*args: str) -> Run:
+    return cli("check", "--no-cache", *args)
 
 
 @pytest.mark.parametrize("wrap", [ClusterExecutor, lambda c: c.get_executor()],
@@ -88,22 +70,22 @@ def test_the_local_cluster_is_two_worker_processes_on_loopback(cluster: ClusterE
 
 
 def test_cli_on_a_running_scheduler_prints_what_a_local_run_does(client: Any) -> None:
-    local = cli("--format", "json", str(FIXTURES))
-    remote = cli("--format", "json", "--scheduler", client.scheduler.address, str(FIXTURES))
+    local = check("--format", "json", str(FIXTURES))
+    remote = check("--format", "json", "--scheduler", client.scheduler.address, str(FIXTURES))
     assert (remote.returncode, remote.stdout) == (local.returncode, local.stdout)
     assert remote.returncode == 1 and "Traceback" not in remote.stderr
 
 
 def test_cli_starts_a_local_cluster() -> None:
     files = [str(FIXTURES / "pass" / "h264_aac_25fps.mp4"), str(FIXTURES / "fail" / "dur_61.mp4")]
-    local = cli("--format", "text", *files)
-    remote = cli("--format", "text", "--scheduler", "local:2", *files)
+    local = check("--format", "text", *files)
+    remote = check("--format", "text", "--scheduler", "local:2", *files)
     assert (remote.returncode, remote.stdout) == (local.returncode, local.stdout)
     assert remote.returncode == 1 and "1204" in remote.stdout
 
 
 def test_bad_scheduler_exits_2() -> None:
-    result = cli("--scheduler", "localhost", str(FIXTURES))
+    result = check("--scheduler", "localhost", str(FIXTURES))
     assert result.returncode == 2 and result.stdout == ""
     assert "--scheduler 'localhost': expected tcp://HOST:PORT" in result.stderr
 
@@ -113,7 +95,7 @@ def test_a_worker_that_cannot_see_a_path_stops_the_run(client: Any, tmp_path: Pa
     old_cwds = client.run(os.getcwd)
     client.run(os.chdir, str(tmp_path / "elsewhere"))
     try:
-        result = cli("--scheduler", client.scheduler.address, "fixtures/pass")
+        result = check("--scheduler", client.scheduler.address, "fixtures/pass")
         with pytest.raises(ClusterError, match=r"worker tcp://127\.0\.0\.1:\d+ cannot see "
                                                r"fixtures/pass \(relative to its working"):
             check_visibility(client, ["fixtures/pass"])
@@ -124,17 +106,6 @@ def test_a_worker_that_cannot_see_a_path_stops_the_run(client: Any, tmp_path: Pa
     assert "cannot see fixtures/pass" in result.stderr and "same file system" in result.stderr
     assert "Traceback" not in result.stderr
     check_visibility(client, ["fixtures/pass", str(FIXTURES / "pass" / "fps_60.mp4")])
-
-
-@pytest.mark.parametrize("view, problem", [
-    (WorkerView("0.0.1", "/", []), "runs media-preflight 0.0.1"),
-    (ModuleNotFoundError("No module named 'validator'"), "cannot run media-preflight"),
-    (WorkerView(__import__("validator").__version__, "/srv", [("/mnt/a.mp4", "No such file")]),
-     "cannot see /mnt/a.mp4: No such file"),
-    (WorkerView(__import__("validator").__version__, "/srv", []), None)])
-def test_worker_problems(view: WorkerView | BaseException, problem: str | None) -> None:
-    found = _worker_problem(view)
-    assert found == problem if problem is None else found is not None and problem in found
 
 
 def corpus(root: Path, count: int) -> list[Path]:

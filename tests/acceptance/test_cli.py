@@ -1,4 +1,4 @@
-"""The command line, run as a real process: outputs, formats and exit statuses."""
+"""The command line: outputs, formats and exit statuses (in-process, except the entry points)."""
 
 from __future__ import annotations
 
@@ -11,15 +11,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURE_EXPECTED, FIXTURES, REPO, fixture_path
+from tests.helpers import cli
 
 PASS = str(fixture_path("pass/h264_aac_25fps.mp4"))
 FAIL = str(fixture_path("fail/dur_61.mp4"))
-
-
-def cli(*args: str, cwd: Path | None = None,
-        env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "validator", *args], capture_output=True,
-                          text=True, cwd=cwd or REPO, env=env, timeout=120)
 
 
 def test_exit_0_when_all_pass() -> None:

@@ -9,15 +9,16 @@ import shutil
 import signal
 import struct
 import subprocess
-import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import FIXTURES, HAS_FFPROBE, REPO, fixture_path
+from tests.conftest import HAS_FFPROBE, REPO, fixture_path
+from tests.helpers import cli, command
 from validator import Report, validate, validate_many
 
 needs_dask = pytest.mark.skipif(importlib.util.find_spec("distributed") is None,
@@ -30,22 +31,23 @@ SEED_BYTES = [path.read_bytes()[:200_000] for path in SEEDS]
 
 # A stand-in for ffprobe that misbehaves on cue: it hangs on files named *HANGS-HERE*, kills the
 # process that called it (as a segfault in a native library would) on *CRASHES-HERE*, and is the
-# real ffprobe otherwise.
+# real ffprobe otherwise. Each test's stand-in hangs for its own number of seconds, so that it
+# finds its own hung prober among the processes of the machine and no other test's.
 FAKE_FFPROBE = """#!/bin/sh
 for last; do :; done
 case "$last" in
-  *HANGS-HERE*) exec sleep 300 ;;
+  *HANGS-HERE*) exec @HANG@ ;;
   *CRASHES-HERE*) kill -SEGV $PPID; sleep 5 ;;
 esac
 exec ffprobe "$@"
 """
 
 
-def no_live_prober(wait: float = 5.0) -> bool:
+def no_live_prober(hang: str, wait: float = 5.0) -> bool:
     """True once no stand-in prober is left running (a killed one may take a moment to go)."""
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
-        found = subprocess.run(["pgrep", "-f", "sleep 300"], capture_output=True, text=True)
+        found = subprocess.run(["pgrep", "-fx", hang], capture_output=True, text=True)
         if not found.stdout.strip():
             return True
         time.sleep(0.2)
@@ -119,13 +121,15 @@ def test_truncation_at_every_box_boundary(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def fake_ffprobe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def fake_ffprobe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The misbehaving stand-in on duty; its value is the command line of its hung prober."""
+    hang = f"sleep 300.{uuid.uuid4().int % 10**9:09d}"
     script = tmp_path / "bin" / "ffprobe-misbehaving"
     script.parent.mkdir()
-    script.write_text(FAKE_FFPROBE)
+    script.write_text(FAKE_FFPROBE.replace("@HANG@", hang))
     script.chmod(0o755)
     monkeypatch.setenv("MEDIA_PREFLIGHT_FFPROBE", str(script))
-    return script
+    return hang
 
 
 def media_folder(tmp_path: Path, names: list[str]) -> Path:
@@ -139,15 +143,13 @@ def media_folder(tmp_path: Path, names: list[str]) -> Path:
 @pytest.mark.skipif(not HAS_FFPROBE, reason="needs the real ffprobe behind the stand-in")
 @pytest.mark.parametrize("where", [["--jobs", "1"], ["--jobs", "2"],
                                    pytest.param(["--scheduler", "local:2"], marks=needs_dask)])
-def test_hanging_and_crashing_prober_cost_one_finding_each(tmp_path: Path, fake_ffprobe: Path,
+def test_hanging_and_crashing_prober_cost_one_finding_each(tmp_path: Path, fake_ffprobe: str,
                                                            where: list[str]) -> None:
     names = ["a.mp4", "b_HANGS-HERE.mp4", "c.mp4", "d_CRASHES-HERE.mp4", "e.mp4"]
     folder = media_folder(tmp_path, names)
     started = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-m", "validator", "check", "--format", "json", "--probe", "ffprobe",
-         "--timeout", "2", *where, "--no-cache", str(folder)],
-        capture_output=True, text=True, cwd=REPO, timeout=120, env=os.environ.copy())
+    result = cli("check", "--format", "json", "--probe", "ffprobe", "--timeout", "2", *where,
+                 "--no-cache", str(folder), process=True)
     assert time.monotonic() - started < 60
     assert result.returncode == 1, result.stderr
     by_name = {Path(r["path"]).name: r for r in json.loads(result.stdout)["results"]}
@@ -156,11 +158,11 @@ def test_hanging_and_crashing_prober_cost_one_finding_each(tmp_path: Path, fake_
     assert "did not finish within 2 s" in by_name["b_HANGS-HERE.mp4"]["findings"][0]["message"]
     assert "crashed" in by_name["d_CRASHES-HERE.mp4"]["findings"][0]["message"]
     assert by_name["b_HANGS-HERE.mp4"]["codes"] == by_name["d_CRASHES-HERE.mp4"]["codes"] == [1209]
-    assert no_live_prober()    # the hung prober was killed with its worker
+    assert no_live_prober(fake_ffprobe)    # the hung prober was killed with its worker
 
 
 @pytest.mark.skipif(not HAS_FFPROBE, reason="needs the real ffprobe behind the stand-in")
-def test_validate_is_protected_too(tmp_path: Path, fake_ffprobe: Path) -> None:
+def test_validate_is_protected_too(tmp_path: Path, fake_ffprobe: str) -> None:
     folder = media_folder(tmp_path, ["x_HANGS-HERE.mp4", "y_CRASHES-HERE.mp4"])
     hung = validate(folder / "x_HANGS-HERE.mp4", probe="ffprobe", timeout=1)
     crashed = validate(folder / "y_CRASHES-HERE.mp4", probe="ffprobe", timeout=5)
@@ -201,16 +203,15 @@ def test_deep_tree(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not HAS_FFPROBE, reason="needs the real ffprobe behind the stand-in")
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_sigint_exits_130_and_leaves_no_half_report(tmp_path: Path, fake_ffprobe: Path,
+def test_sigint_exits_130_and_leaves_no_half_report(tmp_path: Path, fake_ffprobe: str,
                                                     jobs: str) -> None:
     folder = media_folder(tmp_path, ["a.mp4", "b_HANGS-HERE.mp4"])
     report_file = tmp_path / "report.json"
     report_file.write_text('{"previous": true}')
     process = subprocess.Popen(
-        [sys.executable, "-m", "validator", "check", "--probe", "ffprobe", "--format", "json",
-         "--output", str(report_file), "--jobs", jobs, "--no-cache", str(folder)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
-        env=os.environ.copy())
+        command("check", "--probe", "ffprobe", "--format", "json", "--output", str(report_file),
+                "--jobs", jobs, "--no-cache", str(folder)),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
     time.sleep(3)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
@@ -218,7 +219,7 @@ def test_sigint_exits_130_and_leaves_no_half_report(tmp_path: Path, fake_ffprobe
     assert "Traceback" not in err
     assert json.loads(report_file.read_text()) == {"previous": True}
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith("report")] == ["report.json"]
-    assert no_live_prober()
+    assert no_live_prober(fake_ffprobe)
 
 
 def test_a_folder_of_many_entries_streams(tmp_path: Path) -> None:
@@ -227,10 +228,7 @@ def test_a_folder_of_many_entries_streams(tmp_path: Path) -> None:
     source = fixture_path("pass/h264_aac_25fps.mp4")
     for index in range(3000):
         os.link(source, folder / f"{index:05d}.mp4")
-    result = subprocess.run([sys.executable, "-m", "validator", "check", "--format", "jsonl",
-                             "--jobs", "2", "--no-cache", str(folder)], capture_output=True,
-                            text=True, cwd=REPO, timeout=300)
+    result = cli("check", "--format", "jsonl", "--jobs", "2", "--no-cache", str(folder))
     lines = result.stdout.splitlines()
     assert len(lines) == 3001 and result.returncode == 0
     assert json.loads(lines[-1])["summary"]["passed"] == 3000
-    assert FIXTURES.is_dir()

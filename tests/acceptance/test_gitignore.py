@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import fixture_path
+from tests.helpers import cli
 from validator.run.discover import discover
 
 CLIP = fixture_path("pass/h264_aac_25fps.mp4")
@@ -74,13 +73,11 @@ def test_outside_a_repository_nothing_is_ignored(repo: Path) -> None:
 
 
 def test_the_cli_option_and_pyproject_setting(repo: Path) -> None:
-    def cli(*args: str) -> str:
-        return subprocess.run([sys.executable, "-m", "validator", "check", "--format", "jsonl",
-                               *args, "."], capture_output=True, text=True, cwd=repo,
-                              timeout=120).stdout
+    def check(*args: str) -> str:
+        return cli("check", "--format", "jsonl", *args, ".", cwd=repo).stdout
 
-    assert '"files": 3' in cli("--gitignore")
-    assert '"files": 9' in cli()
+    assert '"files": 3' in check("--gitignore")
+    assert '"files": 9' in check()
     (repo / "pyproject.toml").write_text("[tool.media-preflight]\ngitignore = true\n")
-    assert '"files": 3' in cli()
-    assert '"files": 9' in cli("--no-gitignore")
+    assert '"files": 3' in check()
+    assert '"files": 9' in check("--no-gitignore")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import HAS_FFMPEG, REPO, fixture_path
+from tests.helpers import Run, cli
 from validator import Report, validate
 from validator.check.pairs import ManifestError, PairReport, read_manifest
 
@@ -39,9 +39,8 @@ def rules(report: Report) -> list[tuple[str, str]]:
     return [(f.rule, f.severity) for f in report.findings]
 
 
-def cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "validator", "check", "--no-cache", *args],
-                          capture_output=True, text=True, cwd=cwd, timeout=120)
+def check(*args: str) -> Run:
+    return cli("check", "--no-cache", *args)
 
 
 def test_a_matching_pair_passes_with_two_reports() -> None:
@@ -98,7 +97,7 @@ def test_the_audio_limit_is_the_profiles(tmp_path: Path) -> None:
 
 
 def test_cli_audio_reports_video_then_audio(voice_5s: str) -> None:
-    result = cli(VIDEO, "--audio", voice_5s)
+    result = check(VIDEO, "--audio", voice_5s)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == f"✓ {VIDEO}"
@@ -107,14 +106,14 @@ def test_cli_audio_reports_video_then_audio(voice_5s: str) -> None:
 
 
 def test_cli_bad_audio_fails_the_run() -> None:
-    result = cli("--format", "json", VIDEO, "--audio", SILENT_VIDEO)
+    result = check("--format", "json", VIDEO, "--audio", SILENT_VIDEO)
     assert result.returncode == 1
     document = json.loads(result.stdout)
     assert document["profile"] == "akool-lipsync"
     assert [r["path"] for r in document["results"]] == [VIDEO, SILENT_VIDEO]
     assert [r["ok"] for r in document["results"]] == [True, False]
     assert document["results"][1]["media"]["partner"] == {"path": VIDEO, "duration_s": 2.0}
-    assert cli(VIDEO, "--audio", "no/such/voice.m4a").returncode == 2
+    assert check(VIDEO, "--audio", "no/such/voice.m4a").returncode == 2
 
 
 @needs_ffmpeg
@@ -125,7 +124,7 @@ def test_cli_pairs_csv_resolves_paths_against_the_manifest(tmp_path: Path,
     os.symlink(voice_5s, folder / "voice.m4a")
     manifest = folder / "pairs.csv"
     manifest.write_text(f"id,video,audio\n1,{VIDEO},voice.m4a\n\n2,{FAST_VIDEO},{SILENT_VIDEO}\n")
-    result = cli("--format", "jsonl", "--pairs", str(manifest))
+    result = check("--format", "jsonl", "--pairs", str(manifest))
     assert result.returncode == 1, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r.get("path") for r in lines[:4]] == [VIDEO, str(folder / "voice.m4a"), FAST_VIDEO,
@@ -138,7 +137,7 @@ def test_cli_pairs_json(tmp_path: Path) -> None:
     manifest = tmp_path / "pairs.json"
     manifest.write_text(json.dumps([{"video": VIDEO, "audio": AUDIO},
                                     {"video": VIDEO, "audio": LONG}]))
-    result = cli("--pairs", str(manifest))
+    result = check("--pairs", str(manifest))
     assert result.returncode == 1
     marks = [line.split(" ", 2)[:2] for line in result.stdout.splitlines()[:4]]
     assert marks == [["✓", VIDEO], ["✓", AUDIO], ["✓", VIDEO], ["✗", LONG]]
@@ -159,7 +158,7 @@ def test_bad_manifests_are_rejected_precisely(tmp_path: Path, content: str, erro
     with pytest.raises(ManifestError, match="^" + str(manifest).replace(".", r"\.")) as caught:
         read_manifest(manifest)
     assert error in str(caught.value)
-    result = cli("--pairs", str(manifest))
+    result = check("--pairs", str(manifest))
     assert result.returncode == 2 and error in result.stderr and "Traceback" not in result.stderr
 
 
@@ -180,5 +179,5 @@ def test_manifest_urls_and_absolute_paths_are_kept(tmp_path: Path) -> None:
     ((str(REPO / "fixtures"), "--audio", AUDIO), "is a folder"),
 ])
 def test_usage_errors(args: tuple[str, ...], error: str) -> None:
-    result = cli(*args)
+    result = check(*args)
     assert result.returncode == 2 and error in result.stderr, result.stderr

@@ -1,5 +1,6 @@
-"""CI report formats from the real CLI, each read back by a schema or a parser.
+"""CI report formats end to end: real media through the CLI, read back by a schema or a parser.
 
+Each format on Report values is specified in ``tests/unit/test_formatters.py``. Here
 SARIF is validated against the official SARIF 2.1.0 schema (``../shared/schemas``)
 with format checking on, JUnit is parsed with ElementTree, GitHub workflow
 commands are split and unescaped by the rules GitHub applies.
@@ -12,35 +13,18 @@ import os
 import re
 import shutil
 import stat
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.conftest import REPO, fixture_path
-from validator.cli.check_run import atomic_text_file
-from validator.output.github import annotation, escape_data, escape_property
-from validator.output.locations import display_path
-from validator.output.sarif import artifact_location
-from validator.records.findings import Finding
-from validator.rules import RULES
+from tests.conftest import fixture_path, sarif_validator
+from tests.helpers import cli
 
-SCHEMAS = REPO.parent / "shared" / "schemas"
-SARIF_SCHEMA = SCHEMAS / "sarif-schema-2.1.0.json"
 PASS = fixture_path("pass/h264_aac_25fps.mp4")
 LONG = fixture_path("fail/dur_61.mp4")
 MANY_CODES = fixture_path("fail/mpeg4_noaudio_120fps_61s.mov")
 POINTER = fixture_path("fail/lfs_pointer.mp4")
-
-
-def cli(*args: str, cwd: Path, env: dict[str, str] | None = None
-        ) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
-    return subprocess.run([sys.executable, "-m", "validator", *args], capture_output=True,
-                          text=True, cwd=cwd, env={**base, **(env or {})}, timeout=120)
 
 
 @pytest.fixture
@@ -55,47 +39,12 @@ def media(tmp_path: Path) -> Path:
     return folder
 
 
-def sarif_validator() -> Any:
-    if not SARIF_SCHEMA.is_file():
-        pytest.skip(f"the SARIF 2.1.0 schema is not at {SARIF_SCHEMA} (../shared/schemas)")
-    from jsonschema import FormatChecker
-    from jsonschema.validators import validator_for
-
-    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
-    checker = FormatChecker()
-    assert {"uri", "uri-reference"} <= set(checker.checkers), \
-        "URI formats are not checked: pip install rfc3986-validator (in the test extra)"
-    return validator_for(schema)(schema, format_checker=checker)
-
-
 def test_sarif_is_valid_sarif_2_1_0_with_formats_checked(media: Path) -> None:
     result = cli("check", "--format", "sarif", ".", cwd=media)
     assert result.returncode == 1, result.stderr
     log = json.loads(result.stdout)
     errors = sorted(sarif_validator().iter_errors(log), key=str)
     assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:5])
-
-
-def test_sarif_format_checking_rejects_an_unencoded_uri(media: Path) -> None:
-    log = json.loads(cli("check", "--format", "sarif", ".", cwd=media).stdout)
-    location = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
-    location["artifactLocation"]["uri"] = "sub dir/long, take: 100%.mp4"
-    assert list(sarif_validator().iter_errors(log)), "format checking is not on"
-
-
-def test_sarif_run_names_the_tool_and_its_rules(media: Path) -> None:
-    run = json.loads(cli("check", "--format", "sarif", ".", cwd=media).stdout)["runs"][0]
-    driver = run["tool"]["driver"]
-    assert driver["name"] == "media-preflight" and driver["version"]
-    rules = {rule["id"]: rule for rule in driver["rules"]}
-    assert set(rules) == set(RULES)
-    for rule_id, rule in RULES.items():
-        descriptor = rules[rule_id]
-        assert descriptor["help"]["text"] == rule.hint
-        assert descriptor["shortDescription"]["text"] and descriptor["fullDescription"]["text"]
-        assert descriptor["defaultConfiguration"]["level"] == rule.severity
-    for result in run["results"]:
-        assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
 
 
 def test_sarif_results_one_per_finding_with_encoded_relative_uris(media: Path) -> None:
@@ -116,16 +65,6 @@ def test_sarif_results_one_per_finding_with_encoded_relative_uris(media: Path) -
     pointer = next(r for r in results if r["ruleId"] == "readable")
     assert "Git LFS pointer" in pointer["message"]["text"]
     assert "git lfs pull" in pointer["message"]["text"]
-
-
-def test_sarif_fingerprints_are_stable_and_distinct(media: Path) -> None:
-    def fingerprints() -> list[str]:
-        log = json.loads(cli("check", "--format", "sarif", ".", cwd=media).stdout)
-        return [r["partialFingerprints"]["mediaPreflight/v1"] for r in log["runs"][0]["results"]]
-
-    first, second = fingerprints(), fingerprints()
-    assert first == second
-    assert len(set(first)) == len(first)
 
 
 def test_sarif_file_outside_the_current_folder_is_a_file_uri(media: Path, tmp_path: Path) -> None:
@@ -199,20 +138,6 @@ def test_github_annotations_one_per_finding_escaped(media: Path, tmp_path: Path)
     assert "4 files: 1 passed, 3 failed" in step_summary.read_text(encoding="utf-8")
 
 
-def test_github_escaping_rules() -> None:
-    assert escape_data("50% off\r\nnext: a,b") == "50%25 off%0D%0Anext: a,b"
-    assert escape_property("50% off\r\nnext: a,b") == "50%25 off%0D%0Anext%3A a%2Cb"
-
-
-def test_a_checked_url_is_named_as_a_url_not_as_a_file() -> None:
-    url = "https://cdn.example.com/take%201.mp4?X-Amz-Signature=REDACTED"
-    finding = Finding(rule="url-reachable", code=None, severity="error", message="HTTP 403")
-    assert artifact_location(url) == {"uri": "url/cdn.example.com/take%201.mp4"}
-    assert display_path(url) == url
-    assert annotation(url, finding) == \
-        f"::error title=media-preflight (url-reachable)::{escape_data(url)}: HTTP 403"
-
-
 def test_auto_is_github_annotations_inside_github_actions(media: Path) -> None:
     result = cli("check", ".", cwd=media, env={"GITHUB_ACTIONS": "true"})
     assert result.stdout.startswith("::error file=")
@@ -248,13 +173,3 @@ def test_output_into_a_missing_folder_is_a_usage_error(media: Path, tmp_path: Pa
     result = cli("check", "-o", str(tmp_path / "nope" / "r.sarif"), ".", cwd=media)
     assert result.returncode == 2
     assert "cannot write --output" in result.stderr and "Traceback" not in result.stderr
-
-
-def test_an_interrupted_report_leaves_the_old_file_alone(tmp_path: Path) -> None:
-    target = tmp_path / "report.json"
-    target.write_text("old")
-    with pytest.raises(KeyboardInterrupt), atomic_text_file(str(target)) as handle:
-        handle.write("half a rep")
-        raise KeyboardInterrupt
-    assert target.read_text() == "old"
-    assert os.listdir(tmp_path) == ["report.json"]

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, fixture_path
+from tests.helpers import cli, command
 from validator import validate
-from validator.cli.entry import wants_worker
 from validator.profiles.profile import load_profile
 from validator.profiles.snapshots import key
 from validator.records.data import to_data
@@ -26,7 +26,7 @@ BORDERLINE = str(fixture_path("pass/fps_59.94.mp4"))   # near the 1210 limit: ar
 
 
 def run(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-X", "importtime", "-m", "validator", *args],
+    return subprocess.run([sys.executable, "-X", "importtime", *command(*args)[1:]],
                           capture_output=True, text=True, cwd=cwd, timeout=120)
 
 
@@ -34,14 +34,6 @@ def imported(stderr: str) -> set[str]:
     """Top-level package names that ``-X importtime`` saw imported (in any process)."""
     return {line.rsplit("|", 1)[-1].strip().split(".")[0]
             for line in stderr.splitlines() if line.startswith("import time:")}
-
-
-@pytest.mark.parametrize(("args", "expected"), [
-    (["check", "a.mp4"], True), (["check", "--format", "json", "dir"], True),
-    (["check", "--help"], False), (["check", "-h"], False), (["check", "--", "--help"], True),
-    (["--version"], False), (["explain", "1204"], False), ([], False)])
-def test_only_a_check_forks_the_worker(args: list[str], expected: bool) -> None:
-    assert wants_worker(args) is expected
 
 
 @pytest.mark.parametrize("args", [["--version"], ["--help"], ["check", "--help"]])
@@ -72,18 +64,15 @@ def test_a_lone_file_through_the_worker_matches_the_api(tmp_path: Path) -> None:
 
 def test_output_is_complete_and_statuses_kept_without_teardown(tmp_path: Path) -> None:
     many = [PASS] * 3 + [str(fixture_path("fail/dur_61.mp4"))]
-    result = subprocess.run([sys.executable, "-m", "validator", "check", "--format", "jsonl",
-                             "--no-cache", *many], capture_output=True, text=True, cwd=REPO,
-                            timeout=120)
+    result = cli("check", "--format", "jsonl", "--no-cache", *many, process=True)
     lines = result.stdout.splitlines()
     assert result.returncode == 1
     assert len(lines) == 5 and json.loads(lines[-1])["summary"]["failed"] == 1
 
 
 def test_a_closed_stdout_gives_no_traceback() -> None:
-    process = subprocess.Popen([sys.executable, "-m", "validator", "check", "--no-cache",
-                                *[PASS] * 6], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               cwd=REPO)
+    process = subprocess.Popen(command("check", "--no-cache", *[PASS] * 6),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO)
     assert process.stdout is not None
     process.stdout.close()
     _, err = process.communicate(timeout=120)

@@ -13,19 +13,16 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 from tests.conftest import REPO, fixture_path
-from validator.profiles.catalog import HOOKS, files_regex, hooks_yaml
-from validator.profiles.profile import shipped_profiles
-from validator.run.discover import MEDIA_EXTENSIONS
+from tests.helpers import cli
+from validator.profiles.catalog import HOOKS
 
 HOOKS_FILE = REPO / ".pre-commit-hooks.yaml"
 LFS_POINTER = (
@@ -37,39 +34,6 @@ GIT_ENV = {"GIT_AUTHOR_NAME": "test", "GIT_AUTHOR_EMAIL": "test@example.invalid"
            "GIT_COMMITTER_NAME": "test", "GIT_COMMITTER_EMAIL": "test@example.invalid"}
 
 
-def test_hooks_file_is_the_catalog_generated() -> None:
-    assert HOOKS_FILE.read_text(encoding="utf-8") == hooks_yaml(), \
-        "run: python -m validator.profiles.catalog > .pre-commit-hooks.yaml"
-
-
-def test_one_hook_per_shipped_profile() -> None:
-    hooks = yaml.safe_load(HOOKS_FILE.read_text(encoding="utf-8"))
-    assert [hook["id"] for hook in hooks] == [hook.id for hook in HOOKS]
-    assert {hook.profile for hook in HOOKS} == set(shipped_profiles())
-    by_id = {hook["id"]: hook for hook in hooks}
-    assert by_id["media-preflight"]["entry"] == "media-preflight check"
-    assert by_id["media-preflight-lipsync"]["entry"] == \
-        "media-preflight check --profile akool-lipsync"
-    for hook in hooks:
-        assert hook["language"] == "python" and hook["types"] == ["binary"]
-        assert hook["files"] == files_regex() and hook["require_serial"] is False
-
-
-@pytest.mark.parametrize("name", ["clip.mp4", "CLIP.MP4", "a/b/Take 2.MoV", "x.webm", "y.M2TS"])
-def test_files_regex_takes_media_in_any_case(name: str) -> None:
-    assert re.search(files_regex(), name)
-
-
-@pytest.mark.parametrize("name", ["notes.txt", "clip.mp4.txt", "mp4", "clip.mp4/readme.md"])
-def test_files_regex_leaves_other_files(name: str) -> None:
-    assert not re.search(files_regex(), name)
-
-
-def test_files_regex_covers_every_extension_the_walk_takes() -> None:
-    for extension in MEDIA_EXTENSIONS:
-        assert re.search(files_regex(), "a" + extension.upper()), extension
-
-
 def test_pre_commit_accepts_the_manifest() -> None:
     result = subprocess.run([sys.executable, "-m", "pre_commit", "validate-manifest",
                              str(HOOKS_FILE)], capture_output=True, text=True, timeout=120)
@@ -79,8 +43,7 @@ def test_pre_commit_accepts_the_manifest() -> None:
 def test_lfs_pointer_is_one_clear_finding(tmp_path: Path) -> None:
     pointer = tmp_path / "intro.mp4"
     pointer.write_text(LFS_POINTER)
-    result = subprocess.run([sys.executable, "-m", "validator", "check", "--format", "json",
-                             str(pointer)], capture_output=True, text=True, timeout=120)
+    result = cli("check", "--format", "json", str(pointer))
     assert result.returncode == 1
     [report] = json.loads(result.stdout)["results"]
     [finding] = report["findings"]

@@ -1,0 +1,105 @@
+"""Running the ``media-preflight`` command in tests: the one helper every CLI test uses.
+
+By default the command runs in this process through click's ``CliRunner`` (the
+click group ``validator.cli.main:main``): fast, and any exception the command
+does not handle fails the test with its traceback. ``process=True`` starts
+``python -m validator`` (the console entry, which forks the probe worker)
+instead, for the tests whose subject is the process itself: start-up, signals,
+worker processes, exit without teardown, a run that must not hang the suite.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from tests.conftest import REPO
+from validator.cli.main import main
+
+PROCESS_TIMEOUT_S = 120
+
+
+@dataclass(frozen=True)
+class Run:
+    """What a command run left: its exit status and its two output streams."""
+
+    returncode: int
+    stdout_bytes: bytes
+    stderr_bytes: bytes
+
+    @property
+    def stdout(self) -> str:
+        return self.stdout_bytes.decode("utf-8", "replace")
+
+    @property
+    def stderr(self) -> str:
+        return self.stderr_bytes.decode("utf-8", "replace")
+
+
+def command(*args: str) -> list[str]:
+    """The argument vector that starts the command as a user's shell would."""
+    return [sys.executable, "-m", "validator", *args]
+
+
+def environment(env: Mapping[str, str | None] | None = None) -> dict[str, str]:
+    """This process's environment with ``env`` on top (a ``None`` value removes the key)."""
+    merged = {**os.environ, **(env or {})}
+    return {key: value for key, value in merged.items() if value is not None}
+
+
+def cli(*args: str, cwd: Path | str | None = None, env: Mapping[str, str | None] | None = None,
+        process: bool = False) -> Run:
+    """Run ``media-preflight ARGS`` in ``cwd`` (default: the repository) with ``env`` on top
+    of this environment; in this process unless ``process`` asks for a real one."""
+    folder = Path(cwd or REPO)
+    if process:
+        return _in_a_process(args, folder, env)
+    return _in_this_process(args, folder, env)
+
+
+def _in_a_process(args: tuple[str, ...], cwd: Path,
+                  env: Mapping[str, str | None] | None) -> Run:
+    done = subprocess.run(command(*args), capture_output=True, cwd=cwd,
+                          env=environment(env), timeout=PROCESS_TIMEOUT_S)
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+def _in_this_process(args: tuple[str, ...], cwd: Path,
+                     env: Mapping[str, str | None] | None) -> Run:
+    runner = CliRunner()
+    with _working_directory(cwd), _fresh_notes():
+        result = runner.invoke(main, list(args), env=dict(env or {}), catch_exceptions=False)
+    return Run(result.exit_code, result.stdout_bytes, result.stderr_bytes or b"")
+
+
+@contextmanager
+def _working_directory(path: Path) -> Iterator[None]:
+    previous = os.getcwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
+
+
+@contextmanager
+def _fresh_notes() -> Iterator[None]:
+    """The CLI adds a stderr handler to the library's logger at its first note; one run's
+    handler would outlive its captured stream, so each run starts and ends without one."""
+    logger = logging.getLogger("media-preflight")
+    kept = list(logger.handlers)
+    try:
+        yield
+    finally:
+        for handler in logger.handlers[:]:
+            if handler not in kept:
+                logger.removeHandler(handler)
+        logger.propagate = True

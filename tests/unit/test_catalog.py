@@ -1,0 +1,49 @@
+"""The pre-commit hooks on values: generated from the catalog, one per shipped profile, and a
+files pattern that takes media in any case and nothing else."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from tests.conftest import REPO
+from validator.profiles.catalog import HOOKS, files_regex, hooks_yaml
+from validator.profiles.profile import shipped_profiles
+from validator.run.discover import MEDIA_EXTENSIONS
+
+HOOKS_FILE = REPO / ".pre-commit-hooks.yaml"
+
+
+def test_hooks_file_is_the_catalog_generated() -> None:
+    assert HOOKS_FILE.read_text(encoding="utf-8") == hooks_yaml(), \
+        "run: python -m validator.profiles.catalog > .pre-commit-hooks.yaml"
+
+
+def test_one_hook_per_shipped_profile() -> None:
+    hooks = yaml.safe_load(HOOKS_FILE.read_text(encoding="utf-8"))
+    assert [hook["id"] for hook in hooks] == [hook.id for hook in HOOKS]
+    assert {hook.profile for hook in HOOKS} == set(shipped_profiles())
+    by_id = {hook["id"]: hook for hook in hooks}
+    assert by_id["media-preflight"]["entry"] == "media-preflight check"
+    assert by_id["media-preflight-lipsync"]["entry"] == \
+        "media-preflight check --profile akool-lipsync"
+    for hook in hooks:
+        assert hook["language"] == "python" and hook["types"] == ["binary"]
+        assert hook["files"] == files_regex() and hook["require_serial"] is False
+
+
+@pytest.mark.parametrize("name", ["clip.mp4", "CLIP.MP4", "a/b/Take 2.MoV", "x.webm", "y.M2TS"])
+def test_files_regex_takes_media_in_any_case(name: str) -> None:
+    assert re.search(files_regex(), name)
+
+
+@pytest.mark.parametrize("name", ["notes.txt", "clip.mp4.txt", "mp4", "clip.mp4/readme.md"])
+def test_files_regex_leaves_other_files(name: str) -> None:
+    assert not re.search(files_regex(), name)
+
+
+def test_files_regex_covers_every_extension_the_walk_takes() -> None:
+    for extension in MEDIA_EXTENSIONS:
+        assert re.search(files_regex(), "a" + extension.upper()), extension
