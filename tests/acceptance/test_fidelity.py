@@ -20,7 +20,7 @@ import pytest
 from tests.conftest import FIXTURES, REALWORLD, needs_ffprobe
 from validator import Report, validate
 
-sys.path.insert(0, str(Path(__file__).parent / "fidelity"))
+sys.path.insert(0, str(Path(__file__).parents[1] / "fidelity"))
 import matrix  # noqa: E402
 
 pytestmark = needs_ffprobe
