@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import validator
-from tests.conftest import HAS_FFMPEG, HAS_FFPROBE, REPO, fixture_path
+from tests.conftest import FFMPEG, FFPROBE_REASON, HAS_FFMPEG, HAS_FFPROBE, REPO, fixture_path
 from validator.api import validate
 from validator.records.findings import Finding, Report
 from validator.repair.fixer import (
@@ -31,14 +31,13 @@ from validator.repair.fixer import (
     plan_fix,
 )
 
-pytestmark = [pytest.mark.skipif(not (HAS_FFMPEG and HAS_FFPROBE),
-                                 reason="fix tests need the ffmpeg and ffprobe binaries")]
+pytestmark = [pytest.mark.skipif(not (HAS_FFMPEG and HAS_FFPROBE), reason=FFPROBE_REASON)]
 
 LIMIT = 60.0
 
 
 def ffmpeg(*args: str) -> None:
-    subprocess.run(["ffmpeg", "-v", "error", "-nostdin", "-y", *args], check=True, timeout=60)
+    subprocess.run([str(FFMPEG), "-v", "error", "-nostdin", "-y", *args], check=True, timeout=60)
 
 
 def make_clip(path: Path, *, seconds: float, fps: float, codec: str = "libx264",
@@ -279,7 +278,7 @@ def test_still_failing_output_names_the_finding_and_exits_1(tmp_path: Path) -> N
 
 def test_unfixable_and_passing_files_write_nothing(tmp_path: Path) -> None:
     broken = cli("fix", str(fixture_path("fail/truncated.mp4")), "-o", str(tmp_path / "a.mp4"))
-    assert broken.returncode == 1 and "cannot fix: 1209" in broken.stdout
+    assert broken.returncode == 1 and "cannot fix: 1208" in broken.stdout
     audio_only = fix(fixture_path("fail/audio_only.m4a"), tmp_path / "b.mp4")
     assert not audio_only.ok and [f.code for f in audio_only.remaining] == [1209]
     fine = cli("fix", str(fixture_path("pass/h264_aac_25fps.mp4")), "-o", str(tmp_path / "c.mp4"))

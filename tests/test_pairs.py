@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import HAS_FFMPEG, REPO, fixture_path
+from tests.conftest import FFMPEG, HAS_FFMPEG, REPO, fixture_path
 from validator import Report, validate
 from validator.check.pairs import ManifestError, PairReport, read_manifest
 
@@ -30,7 +30,7 @@ def voice_5s(tmp_path_factory: pytest.TempPathFactory) -> str:
     if not HAS_FFMPEG:
         pytest.skip("ffmpeg is needed to make audio")
     target = tmp_path_factory.mktemp("pairs") / "voice_5s.m4a"
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=500",
+    subprocess.run([str(FFMPEG), "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=500",
                     "-t", "5", "-c:a", "aac", str(target)], check=True)
     return str(target)
 

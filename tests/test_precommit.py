@@ -84,7 +84,7 @@ def test_lfs_pointer_is_one_clear_finding(tmp_path: Path) -> None:
     assert result.returncode == 1
     [report] = json.loads(result.stdout)["results"]
     [finding] = report["findings"]
-    assert (finding["rule"], finding["code"], finding["severity"]) == ("readable", 1209, "error")
+    assert (finding["rule"], finding["code"], finding["severity"]) == ("readable", 1208, "error")
     assert finding["message"] == f"a Git LFS pointer ({len(LFS_POINTER)} bytes), " \
                                  "not the video itself"
     assert "git lfs pull" in finding["hint"]

@@ -1,6 +1,7 @@
 """GitHub Actions workflow commands: an ``::error``/``::warning`` annotation per finding.
 
-Each annotation names the file (relative to the checkout) and a title with the
+Each annotation names the file (relative to ``GITHUB_WORKSPACE``, the checkout,
+so it attaches whatever the step's ``working-directory``) and a title with the
 rule and code; the message says what is wrong and how to fix it (a checked URL
 is named in the message, as it is no file of the checkout). The run ends
 with the summary grouped by code, as plain lines and as a ``::notice``; when
@@ -13,7 +14,7 @@ import os
 
 from validator.output.base import Formatter
 from validator.output.locations import display_path, printable
-from validator.output.text import summary_lines
+from validator.output.text import setup_hints, setup_lines, summary_lines
 from validator.records.findings import Finding, Report, Summary
 from validator.records.redact import is_url
 
@@ -43,12 +44,13 @@ def annotation(path: str, finding: Finding) -> str:
     message = f"{finding.message}\nFix: {finding.hint}" if finding.hint else finding.message
     if is_url(path):
         return command(finding.severity, f"{path}: {message}", title=title)
-    return command(finding.severity, message, file=display_path(path), title=title)
+    workspace = os.environ.get("GITHUB_WORKSPACE") or None
+    return command(finding.severity, message, file=display_path(path, workspace), title=title)
 
 
-def step_summary(summary: Summary, profile_name: str) -> str:
+def step_summary(summary: Summary, profile_name: str, hints: dict[str, int] | None = None) -> str:
     """The run's summary as Markdown for the job's summary page."""
-    head, *by_code = summary_lines(summary)
+    head, *by_code = summary_lines(summary) + setup_lines(hints or {})
     lines = [f"### {TITLE} ({profile_name})", "", head]
     if by_code:
         lines += ["", *(f"- {line.strip()}" for line in by_code)]
@@ -60,14 +62,16 @@ class GithubFormatter(Formatter):
 
     def begin(self, profile_name: str) -> None:
         self.profile_name = profile_name
+        self.hints: dict[str, int] = {}
 
     def report(self, report: Report) -> None:
+        setup_hints(report, self.hints)
         for finding in report.findings:
             self.stream.write(annotation(report.path, finding) + "\n")
         self.stream.flush()
 
     def end(self, summary: Summary) -> None:
-        lines = summary_lines(summary)
+        lines = summary_lines(summary) + setup_lines(self.hints)
         for line in lines:
             self.stream.write(line + "\n")
         self.stream.write(command("notice", "\n".join(lines), title=f"{TITLE} summary") + "\n")
@@ -76,6 +80,7 @@ class GithubFormatter(Formatter):
         if target:
             try:
                 with open(target, "a", encoding="utf-8") as handle:
-                    handle.write(step_summary(summary, printable(self.profile_name)))
+                    handle.write(step_summary(summary, printable(self.profile_name),
+                                              self.hints))
             except OSError:
                 pass  # the job summary is a nicety; the annotations are the report

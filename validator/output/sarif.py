@@ -5,7 +5,9 @@ the whole file) and their own ``partialFingerprints``: a hash of the rule id
 and the file's relative path, stable from run to run. Artifact URIs are
 relative to the current directory when the file is inside it (resolved
 against ``%SRCROOT%``), otherwise ``file:`` URIs; both are percent-encoded. A
-checked URL is its own artifact URI.
+checked URL is its own artifact URI. A file that was not checked (the tool's
+setup failed on it) is also a tool execution notification, and the run's
+invocation is then not successful.
 """
 
 from __future__ import annotations
@@ -75,6 +77,13 @@ def result_message(finding: Finding, rule: Rule | None) -> str:
     return printable(text)
 
 
+def _notification(path: str, finding: Finding) -> dict[str, Any]:
+    """A file the tool could not check, as a tool execution notification."""
+    return {"level": "error", "descriptor": {"id": finding.rule},
+            "message": {"text": printable(f"{finding.message}\nFix: {finding.hint}")},
+            "locations": [{"physicalLocation": {"artifactLocation": artifact_location(path)}}]}
+
+
 class SarifFormatter(Formatter):
     """The whole run as one SARIF log, written at the end."""
 
@@ -83,8 +92,11 @@ class SarifFormatter(Formatter):
         self.rules: dict[str, Rule] = dict(RULES)
         self.rule_index = {rule_id: index for index, rule_id in enumerate(self.rules)}
         self.results: list[dict[str, Any]] = []
+        self.notifications: list[dict[str, Any]] = []
 
     def report(self, report: Report) -> None:
+        if report.not_checked:
+            self.notifications += [_notification(report.path, f) for f in report.errors]
         seen: dict[str, int] = {}
         for finding in report.findings:
             occurrence = seen.get(finding.rule, 0)
@@ -121,6 +133,8 @@ class SarifFormatter(Formatter):
         }
         run = {
             "tool": {"driver": driver},
+            "invocations": [{"executionSuccessful": not self.notifications,
+                             "toolExecutionNotifications": self.notifications}],
             "originalUriBaseIds": {SRCROOT: {"uri": Path.cwd().as_uri().rstrip("/") + "/"}},
             "results": self.results,
             "properties": {"profile": printable(self.profile_name)},

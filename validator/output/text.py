@@ -1,13 +1,19 @@
-"""The human format: one line per file, then a summary grouped by API code."""
+"""The human format: one line per file, then a summary grouped by API code.
+
+A file that was not checked (the machine's setup, not the file, is at fault)
+has its own mark, ``?``, and the summary ends with how to fix the setup.
+"""
 
 from __future__ import annotations
+
+from typing import TextIO
 
 from validator.output.base import Formatter
 from validator.records.codes import SUMMARY_PHRASES
 from validator.records.findings import Finding, Report, Summary
 
-_MARKS = {"pass": "✓", "fail": "✗", "warn": "!"}
-_COLORS = {"pass": "green", "fail": "red", "warn": "yellow"}
+_MARKS = {"pass": "✓", "fail": "✗", "warn": "!", "skip": "?"}
+_COLORS = {"pass": "green", "fail": "red", "warn": "yellow", "skip": "magenta"}
 
 
 def _finding_text(finding: Finding) -> str:
@@ -16,27 +22,51 @@ def _finding_text(finding: Finding) -> str:
 
 
 def report_line(report: Report) -> tuple[str, str]:
-    """The status ('pass', 'fail', 'warn') and the one-line text for a report."""
-    status = "fail" if not report.ok else ("warn" if report.warnings else "pass")
+    """The status ('pass', 'fail', 'warn', 'skip') and the one-line text for a report."""
+    status = "skip" if report.not_checked else "fail" if not report.ok \
+        else ("warn" if report.warnings else "pass")
     parts = [_finding_text(f) for f in report.errors]
     parts += [f"warning: {_finding_text(f)}" for f in report.warnings]
     detail = "  " + "; ".join(parts) if parts else ""
     return status, f"{_MARKS[status]} {report.path}{detail}"
 
 
+def _files(count: int) -> str:
+    return f"{count} file" if count == 1 else f"{count} files"
+
+
 def summary_lines(summary: Summary) -> list[str]:
-    """'12 files: 9 passed, 3 failed, 1 with warnings' and one line per API code."""
-    noun = "file" if summary.files == 1 else "files"
-    lines = [f"{summary.files} {noun}: {summary.passed} passed, {summary.failed} failed, "
-             f"{summary.warnings} with warnings"]
-    for code, count in sorted(summary.by_code.items(), key=lambda item: (-item[1], item[0])):
-        noun = "file" if count == 1 else "files"
-        lines.append(f"  {count} {noun} {SUMMARY_PHRASES.get(code, 'failing')} ({code})")
+    """'12 files: 9 passed, 3 failed, 1 with warnings', then one line per API code and one per
+    rule without a code, largest group first."""
+    not_checked = f"{summary.not_checked} not checked, " if summary.not_checked else ""
+    lines = [f"{_files(summary.files)}: {summary.passed} passed, {summary.failed} failed, "
+             f"{not_checked}{summary.warnings} with warnings"]
+    groups = [(count, str(code), f"{SUMMARY_PHRASES.get(code, 'failing')} ({code})")
+              for code, count in summary.by_code.items()]
+    groups += [(count, rule, f"failing {rule}") for rule, count in summary.by_rule.items()]
+    for count, _, phrase in sorted(groups, key=lambda group: (-group[0], group[1])):
+        lines.append(f"  {_files(count)} {phrase}")
     return lines
+
+
+def setup_lines(hints: dict[str, int]) -> list[str]:
+    """How to fix the setup, once per distinct fix, for the files that were not checked."""
+    return [f"  {_files(count)} not checked: {hint}" for hint, count in hints.items()]
+
+
+def setup_hints(report: Report, hints: dict[str, int]) -> None:
+    """Count a not-checked report's fix (its error's hint) into ``hints``."""
+    if report.not_checked:
+        for hint in dict.fromkeys(f.hint for f in report.errors):
+            hints[hint] = hints.get(hint, 0) + 1
 
 
 class TextFormatter(Formatter):
     """Marks and reasons per file; colour only when asked (on a terminal)."""
+
+    def __init__(self, stream: TextIO, *, quiet: bool = False, color: bool = False) -> None:
+        super().__init__(stream, quiet=quiet, color=color)
+        self.hints: dict[str, int] = {}
 
     def _emit(self, text: str, status: str | None = None) -> None:
         if self.color and status is not None:
@@ -46,6 +76,7 @@ class TextFormatter(Formatter):
         self.stream.write(text + "\n")
 
     def report(self, report: Report) -> None:
+        setup_hints(report, self.hints)
         status, line = report_line(report)
         if self.quiet and status == "pass":
             return
@@ -69,3 +100,5 @@ class TextFormatter(Formatter):
     def end(self, summary: Summary) -> None:
         for line in summary_lines(summary):
             self._emit(line)
+        for line in setup_lines(self.hints):
+            self._emit(line, "skip")

@@ -16,6 +16,10 @@ class ProbeFailed(Exception):
     """The backend read the file but could not make media of it; the message says why."""
 
 
+class SetupFailed(Exception):
+    """The backend itself cannot run here (missing or broken); the message says why."""
+
+
 class Backend(Protocol):
     """A probe backend: turns one readable regular file into MediaFacts."""
 
@@ -47,7 +51,8 @@ def precheck(path: str, source: str) -> MediaFacts | None:
     try:
         st = os.stat(path)
     except FileNotFoundError:
-        return problem_facts(path, source, "io", "no such file (deleted or a dangling link)")
+        missing = "a dangling link" if os.path.islink(path) else "no such file or directory"
+        return problem_facts(path, source, "io", missing)
     except PermissionError:
         return problem_facts(path, source, "io", "permission denied")
     except OSError as exc:
@@ -84,8 +89,13 @@ def read_facts(path: str, backend: Backend) -> MediaFacts:
     early = precheck(path, source)
     if early is not None:
         return early
+    missing = backend.unavailable()
+    if missing is not None:
+        return problem_facts(path, source, "setup", missing, _size(path))
     try:
         return backend.read(path)
+    except SetupFailed as exc:
+        return problem_facts(path, source, "setup", str(exc), _size(path))
     except ProbeFailed as exc:
         return problem_facts(path, source, "parse", str(exc), _size(path))
     except PermissionError:

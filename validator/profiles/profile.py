@@ -1,9 +1,12 @@
 """Rule profiles: TOML data files that name rules, set their options, and extend each other.
 
 A profile file has ``description``, an optional ``extends`` (a profile name or
-a path relative to the file) and a ``[rules.<id>]`` table per rule, holding the
-rule's options plus ``severity`` and ``enabled``. The shipped profiles live in
-the repository's ``rules/`` folder (inside the wheel: ``validator/profiles/shipped``).
+a path relative to the file; without it, the default profile ``akool``, just
+as for ``[tool.media-preflight]``) and a ``[rules.<id>]`` table per rule,
+holding the rule's options plus ``severity`` and ``enabled``. The rules about
+reading the file (``file-access``, ``readable``) run under every profile. The
+shipped profiles live in the repository's ``rules/`` folder (inside the wheel:
+``validator/profiles/shipped``).
 """
 
 from __future__ import annotations
@@ -163,6 +166,8 @@ def _chain(ref: str, base: Path, seen: tuple[Path, ...]) -> list[Layer]:
     extends = data.get("extends")
     if extends is not None and not isinstance(extends, str):
         _parse(str(path), data)   # raises, naming the key
+    if extends is None and path.parent != profiles_dir().resolve():
+        extends = DEFAULT_PROFILE
     parents = _chain(extends, path.parent, (*seen, path)) if extends else []
     return [*parents, (str(path), data)]
 
@@ -205,7 +210,14 @@ def _flatten(name: str, layers: list[tuple[str, ProfileFile]]) -> Profile:
                           for rule_id, table in merged.items())
         if rule is not None)
     return Profile(name=name, description=description,
-                   sources=tuple(source for source, _ in layers), rules=active)
+                   sources=tuple(source for source, _ in layers), rules=_with_always(active))
+
+
+def _with_always(active: tuple[ActiveRule, ...]) -> tuple[ActiveRule, ...]:
+    """The rules that run under every profile first (as errors), then the profile's own."""
+    always = tuple(ActiveRule(rule=rule, severity="error", options=rule.options())
+                   for rule in RULES.values() if rule.always)
+    return always + tuple(a for a in active if not a.rule.always)
 
 
 def _activate(rule_id: str, table: dict[str, Any], source: str) -> ActiveRule | None:
@@ -224,6 +236,10 @@ def _activate(rule_id: str, table: dict[str, Any], source: str) -> ActiveRule | 
         options = validate_options(rule, option_data)
     except ValidationError as exc:
         raise ProfileError(f"{source}: {first_error(exc, f'rules.{rule_id}')}") from None
+    if rule.always and (not settings.enabled or settings.severity == "warning"):
+        key = "enabled" if not settings.enabled else "severity"
+        raise ProfileError(f"{source}: rules.{rule_id}.{key}: this rule always runs as an error "
+                           "(a file that cannot be read as media never passes)")
     if not settings.enabled:
         return None
     return ActiveRule(rule=rule, severity=settings.severity or rule.severity, options=options)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, NamedTuple
 
-ProblemKind = Literal["io", "parse", "lfs-pointer", "timeout", "crash", "remote"]
+ProblemKind = Literal["io", "parse", "lfs-pointer", "timeout", "crash", "setup", "remote"]
 RemoteFailure = Literal["not-found", "forbidden", "server-error", "timeout", "connection",
                         "redirect", "http-error", "budget"]
 
@@ -73,8 +73,10 @@ class MediaFacts(NamedTuple):
 
     ``problem`` is set when the file could not be read as media at all;
     ``problem_kind`` tells a file-system failure (``io``) from a file that is
-    there but is not readable media (``parse``, ``lfs-pointer``, ``timeout``),
-    and a URL whose media was not read (``remote``: see ``remote.failure``).
+    there but is not readable media (``parse``, ``lfs-pointer``, ``crash``: the
+    prober died on it), a probe that ran past the time limit (``timeout``) or a
+    prober that is missing or broken (``setup``), and a URL whose media was not
+    read (``remote``: see ``remote.failure``).
     For a URL, ``remote`` says how the server answered and ``bytes_read`` how
     many bytes of it were read; ``partner`` is set on a lipsync pair's audio.
     """
@@ -110,7 +112,7 @@ class MediaFacts(NamedTuple):
     def not_media(self) -> bool:
         """True when the file is there but is no media a prober could read (as opposed to a
         file-system failure or a URL the server would not serve)."""
-        return self.problem_kind in ("parse", "lfs-pointer", "timeout", "crash")
+        return self.problem_kind in ("parse", "lfs-pointer", "crash")
 
     @property
     def readable(self) -> bool:
