@@ -131,7 +131,8 @@ def test_cli_pairs_csv_resolves_paths_against_the_manifest(tmp_path: Path,
     assert [r.get("path") for r in lines[:4]] == [VIDEO, str(folder / "voice.m4a"), FAST_VIDEO,
                                                    SILENT_VIDEO]
     assert [r["ok"] for r in lines[:4]] == [True, True, True, False]
-    assert lines[4] == {"summary": {"files": 4, "passed": 3, "failed": 1, "warnings": 2}}
+    assert lines[4] == {"summary": {"files": 4, "passed": 3, "failed": 1, "not_checked": 0,
+                                    "warnings": 2}}
 
 
 def test_cli_pairs_json(tmp_path: Path) -> None:

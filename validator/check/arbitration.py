@@ -6,6 +6,9 @@ known FFmpeg-version quirk) is a second opinion asked: ``ffprobe``, the API's
 own prober, whose reading then decides; or, without ffprobe, MediaInfo, and
 where the two sit on different sides of a limit the file gets a warning that
 says so. A verdict is never silently taken from an uncertain reading.
+
+An audio file (by its extension) under a profile with rules for the lipsync
+audio input (``akool-lipsync``) is judged as that input, not as a video.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Protocol
 from validator.check.engine import doubts, evaluate, fails, findings_of
 from validator.probe import available, get_backend, read_named
 from validator.profiles.profile import ActiveRule, Profile
+from validator.records.extensions import is_audio_name
 from validator.records.facts import MediaFacts
 from validator.records.findings import Finding, Report
 from validator.records.redact import is_url
@@ -62,11 +66,21 @@ def inspect_file(path: str, profile: Profile, probe: str = AUTO,
         from validator.check.remote import inspect_url
 
         return inspect_url(path, profile)
+    if is_audio_name(path) and takes_audio(profile):
+        from validator.check.pairs import audio_profile
+
+        profile = audio_profile(profile)
     if probe == AUTO:
         return _auto(path, profile, probes)
     facts = probes.read(path, get_backend(probe).name)
     findings = evaluate(profile, facts)
     return _report(facts, findings + _unresolved(doubts(profile, facts), facts, findings))
+
+
+def takes_audio(profile: Profile) -> bool:
+    """Whether the profile has rules for a lipsync audio input (and none of them for video)."""
+    return profile.judges == "video" and any(
+        active.rule.inputs == ("audio",) for active in profile.rules)
 
 
 def _report(facts: MediaFacts, findings: list[Finding]) -> Report:

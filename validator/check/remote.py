@@ -242,9 +242,11 @@ class RangeReader(io.RawIOBase):
     blocks in one request; read-ahead grows while reading is sequential) and
     kept in a small LRU cache. ``bytes_read`` counts the body bytes received.
     Before a read would pass ``limits.max_bytes`` or the deadline it raises
-    :class:`FetchFailed` (kind ``budget``), remembered in ``failure``. A server
-    that answers a ranged GET with 200 (ignoring Range) is read as one stream
-    from its start, up to the budget, never further.
+    :class:`FetchFailed` (kind ``budget``), remembered in ``failure``; later reads
+    then find the end of the file, as PyAV prints a traceback for every exception
+    raised after the first. A server that answers a ranged GET with 200
+    (ignoring Range) is read as one stream from its start, up to the budget,
+    never further.
     """
 
     def __init__(self, client: httpx.Client, url: str, size: int | None, limits: HttpLimits,
@@ -287,6 +289,8 @@ class RangeReader(io.RawIOBase):
         return target
 
     def readinto(self, buffer: Any) -> int:
+        if self.failure is not None:
+            return 0   # stopped: FFmpeg sees the end (raising again would make PyAV print)
         view = memoryview(buffer).cast("B")
         wanted = len(view) if self.size is None else min(len(view), self.size - self._pos)
         if wanted <= 0:

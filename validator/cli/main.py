@@ -77,6 +77,19 @@ def main() -> None:
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
               help="Time limit for probing one file [default: 30].")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching paths (repeatable).")
+@click.option("--force-exclude", is_flag=True,
+              help="Apply --exclude (and pyproject's exclude) to files named too, as "
+                   "pre-commit names them.")
+@click.option("--select", multiple=True, metavar="RULES",
+              help="Report only these rules (ids or API codes, comma-separated or repeated).")
+@click.option("--ignore", multiple=True, metavar="RULES",
+              help="Do not report these rules (ids or API codes, comma-separated or repeated).")
+@click.option("--strict", is_flag=True, help="Warnings fail the run too (exit status 1).")
+@click.option("--exit-zero", is_flag=True,
+              help="Exit 0 even when a file fails (2 still when a file was not checked).")
+@click.option("--color", type=click.Choice(("auto", "always", "never")),
+              help="Colour text output [default: auto: on a terminal; NO_COLOR and "
+                   "FORCE_COLOR are honoured].")
 @click.option("--hidden", "include_hidden", is_flag=True, help="Walk hidden files/folders too.")
 @click.option("--gitignore/--no-gitignore", default=None,
               help="In folders, skip what git ignores (.gitignore, .git/info/exclude).")
@@ -84,10 +97,11 @@ def main() -> None:
 @click.option("--fix-hints", is_flag=True,
               help="Text: under each fixable failing file, the `fix` command that repairs it.")
 def check(paths: tuple[str, ...], **flags: object) -> None:
-    """Check video files and folders (walked for media files), URLs, or lipsync pairs.
+    """Check videos, folders, URLs or lipsync pairs.
 
-    Exit status: 0 all pass (warnings allowed), 1 a file would be rejected,
-    2 usage, configuration or file-access error.
+    Folders are walked for video files. Exit status: 0 all pass (warnings
+    allowed), 1 every file was checked and one would be rejected, 2 a usage or
+    configuration error, or a file that was not checked (the setup's fault).
     """
     from validator.cli.check_run import run_check
     from validator.cli.settings import build_settings
@@ -112,7 +126,7 @@ def check(paths: tuple[str, ...], **flags: object) -> None:
 @click.argument("topic", required=False)
 @click.option("--table", is_flag=True, help="Print the Markdown table of all rules.")
 def explain(topic: str | None, table: bool) -> None:
-    """Explain an API code (e.g. 1204) or a rule (e.g. max-duration)."""
+    """Explain an API code (like 1204) or a rule (like max-duration)."""
     from validator.output.explain import UnknownTopic, rules_table
     from validator.output.explain import explain as explain_topic
 
@@ -154,11 +168,11 @@ def profiles(show: str | None) -> None:
 @click.option("--force", "-f", is_flag=True, help="Overwrite OUTPUT if it exists.")
 def fix_command(input_path: str, output: str | None, profile: str | None, dry_run: bool,
                 force: bool) -> None:
-    """Write a copy of INPUT that the API accepts, made by one FFmpeg command.
+    """Write a copy of INPUT that the API accepts.
 
-    The input is never changed. Exit status: 0 the output passes (or INPUT
-    already did), 1 it still fails or cannot be fixed, 2 usage error (such as
-    an existing OUTPUT without --force).
+    The copy is made by one FFmpeg command; the input is never changed. Exit
+    status: 0 the output passes (or INPUT already did), 1 it still fails or
+    cannot be fixed, 2 usage error (such as an existing OUTPUT without --force).
     """
     from validator.cli.check_run import load_run_profile
     from validator.cli.settings import build_settings

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,13 @@ class Settings:
     pairs: tuple[tuple[str, str], ...] = ()
     rule_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     overrides_source: str = "pyproject.toml"
+    force_exclude: bool = False
+    strict: bool = False
+    exit_zero: bool = False
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    color: str = "auto"
+    precommit: bool = False
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -129,7 +137,27 @@ def build_settings(paths: tuple[str, ...], cwd: Path, **flags: Any) -> Settings:
         pairs=pairs,
         rule_overrides=table.rules,
         overrides_source=str(pyproject) if pyproject else "pyproject.toml",
+        force_exclude=bool(flags.get("force_exclude")),
+        strict=bool(flags.get("strict")),
+        exit_zero=bool(flags.get("exit_zero")),
+        select=_rule_selection(flags.get("select"), "--select"),
+        ignore=_rule_selection(flags.get("ignore"), "--ignore"),
+        color=flags.get("color") or "auto",
+        precommit=os.environ.get("PRE_COMMIT") == "1",
     )
+
+
+def _rule_selection(given: tuple[str, ...] | None, option: str) -> tuple[str, ...]:
+    """Rule ids and API codes (comma-separated or repeated), each checked to exist."""
+    from validator.rules import RULES
+
+    names = tuple(name.strip() for item in given or () for name in item.split(",") if name.strip())
+    codes = {str(rule.code) for rule in RULES.values() if rule.code is not None}
+    for name in names:
+        if name not in RULES and name not in codes:
+            raise ValueError(f"{option}: unknown rule or code {name!r} (rules: "
+                             f"{', '.join(RULES)}; codes: {', '.join(sorted(codes))})")
+    return names
 
 
 def _pairs(paths: tuple[str, ...], audio: str | None,

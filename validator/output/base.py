@@ -11,6 +11,7 @@ class Formatter:
     """Renders a run's reports to a stream as they arrive."""
 
     fix_hints = False  # text: show the `fix` command under fixable failures
+    compact = False    # text, under pre-commit: failures and warnings with their fix, one summary
 
     def __init__(self, stream: TextIO, *, quiet: bool = False, color: bool = False) -> None:
         self.stream = stream

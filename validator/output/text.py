@@ -2,6 +2,8 @@
 
 A file that was not checked (the machine's setup, not the file, is at fault)
 has its own mark, ``?``, and the summary ends with how to fix the setup.
+``compact`` (under pre-commit, which runs one process per batch of files):
+only failing and warned files, each with its fix, and one summary line.
 """
 
 from __future__ import annotations
@@ -81,6 +83,8 @@ class TextFormatter(Formatter):
         if self.quiet and status == "pass":
             return
         self._emit(line, status)
+        if self.compact:
+            self._hints(report)
         if self.fix_hints:
             self._fix_hint(report)
         self.stream.flush()
@@ -90,6 +94,11 @@ class TextFormatter(Formatter):
     def begin(self, profile_name: str) -> None:
         self.profile_name = profile_name
 
+    def _hints(self, report: Report) -> None:
+        """'  fix: …' once per distinct fix under a failing or warned file."""
+        for hint in dict.fromkeys(f.hint for f in report.findings if f.hint):
+            self._emit(f"  fix: {hint}")
+
     def _fix_hint(self, report: Report) -> None:
         """'  fix: media-preflight fix clip.mov' under a failure `fix` can repair."""
         from validator.repair.fixer import fix_hint, fixable
@@ -98,6 +107,9 @@ class TextFormatter(Formatter):
             self._emit(f"  fix: {fix_hint(report.path, self.profile_name)}")
 
     def end(self, summary: Summary) -> None:
+        if self.compact:
+            self._emit(summary_lines(summary)[0])
+            return
         for line in summary_lines(summary):
             self._emit(line)
         for line in setup_lines(self.hints):

@@ -48,12 +48,22 @@ class ActiveRule(NamedTuple):
 
 
 class Profile(NamedTuple):
-    """A resolved profile: the chain of files flattened into the rules to run."""
+    """A resolved profile: the chain of files flattened into the rules to run.
+
+    ``judges`` is the API input it judges a file as: ``video``, or a lipsync
+    pair's ``audio`` (only rules whose ``inputs`` name it run).
+    """
 
     name: str
     description: str
     sources: tuple[str, ...]
     rules: tuple[ActiveRule, ...]
+    judges: str = "video"
+
+    @property
+    def running(self) -> tuple[ActiveRule, ...]:
+        """The rules that judge this profile's input."""
+        return tuple(a for a in self.rules if self.judges in a.rule.inputs)
 
     @property
     def digest(self) -> str:

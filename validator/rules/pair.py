@@ -2,8 +2,9 @@
 
 The lipsync endpoint takes a video and a separate audio. Checked as a pair
 (``check VIDEO --audio AUDIO``, ``--pairs FILE``, ``validate(video,
-audio=...)``), the audio gets its own report under these rules; they say
-nothing about a file checked on its own.
+audio=...)``), or named alone under a profile with these rules (an audio file
+under ``akool-lipsync``, as its pre-commit hook passes it), the audio gets its
+own report under these rules; they say nothing about a video.
 """
 
 from __future__ import annotations
@@ -47,8 +48,6 @@ def _seconds(value: float) -> str:
 
 
 def check_audio_input(facts: MediaFacts, options: AudioInputOptions) -> Iterator[Violation]:
-    if facts.partner is None:
-        return
     limit = options.max_seconds
     if facts.not_media:
         yield Violation(f"not readable as audio: {facts.problem}")
