@@ -22,6 +22,7 @@ import pytest
 from tests.conftest import FIXTURES, REPO
 from validator.api import validate_many
 from validator.records.data import to_data
+from validator.records.extensions import is_video_name
 from validator.run.cluster import (
     ClusterError,
     ClusterExecutor,
@@ -139,7 +140,7 @@ def test_worker_problems(view: WorkerView | BaseException, problem: str | None) 
 
 def corpus(root: Path, count: int) -> list[Path]:
     """``count`` hard links to the fixtures, cycling through them."""
-    sources = sorted(p for p in FIXTURES.glob("*/*") if p.is_file())
+    sources = sorted(p for p in FIXTURES.glob("*/*") if p.is_file() and is_video_name(p.name))
     root.mkdir()
     links = [root / f"{i:04d}_{sources[i % len(sources)].name}" for i in range(count)]
     for i, link in enumerate(links):

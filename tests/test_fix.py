@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import validator
-from tests.conftest import FFMPEG, FFPROBE_REASON, HAS_FFMPEG, HAS_FFPROBE, REPO, fixture_path
+from tests.conftest import FFMPEG, REPO, fixture_path, needs_ffmpeg, needs_ffprobe
 from validator.api import validate
 from validator.records.findings import Finding, Report
 from validator.repair.fixer import (
@@ -31,7 +31,7 @@ from validator.repair.fixer import (
     plan_fix,
 )
 
-pytestmark = [pytest.mark.skipif(not (HAS_FFMPEG and HAS_FFPROBE), reason=FFPROBE_REASON)]
+pytestmark = [needs_ffmpeg]   # tests that measure the outputs also need a reference ffprobe
 
 LIMIT = 60.0
 
@@ -105,6 +105,7 @@ CASES = [
 ]
 
 
+@needs_ffprobe
 @pytest.mark.parametrize(("name", "codes", "trimmed"), CASES, ids=[c[0] for c in CASES])
 def test_fixed_fixture_passes_keeps_length_and_sync(name: str, codes: list[int], trimmed: bool,
                                                     tmp_path: Path) -> None:
@@ -127,6 +128,7 @@ def test_fixed_fixture_passes_keeps_length_and_sync(name: str, codes: list[int],
     assert leftovers(tmp_path) == []
 
 
+@needs_ffprobe
 def test_prores_no_audio_120fps_61s_built_here(tmp_path: Path) -> None:
     source = make_clip(tmp_path / "combo.mov", seconds=61, fps=120, codec="prores",
                        audio=False)
@@ -154,12 +156,14 @@ def test_streams_that_need_no_change_are_copied(tmp_path: Path) -> None:
     assert fast.command[fast.command.index("-c:a:0") + 1] == "copy"
 
 
+@needs_ffprobe
 def test_lipsync_profile_resamples_to_its_advice(tmp_path: Path) -> None:
     result = fix(fixture_path("fail/fps_120.mp4"), tmp_path / "out.mp4", profile="akool-lipsync")
     assert result.ok and result.report is not None and result.report.warnings == []
     assert 1 / frame_time(tmp_path / "out.mp4") == pytest.approx(25)
 
 
+@needs_ffprobe
 def test_too_big_is_reencoded_under_the_size_limit(tmp_path: Path) -> None:
     source = tmp_path / "big.mp4"
     ffmpeg("-f", "lavfi", "-i", "testsrc2=s=160x120:r=25:d=3,noise=alls=60:allf=t",
@@ -173,6 +177,7 @@ def test_too_big_is_reencoded_under_the_size_limit(tmp_path: Path) -> None:
     assert abs(duration_of(tmp_path / "out.mp4") - duration_of(source)) <= 0.1
 
 
+@needs_ffprobe
 def test_a_cut_that_lands_over_the_limit_is_measured_and_cut_again(tmp_path: Path) -> None:
     # At 1 fps the last frame kept by a 10.45 s cut runs to 11 s: the probe catches it.
     source = make_clip(tmp_path / "slow.mp4", seconds=12, fps=1)
@@ -184,6 +189,7 @@ def test_a_cut_that_lands_over_the_limit_is_measured_and_cut_again(tmp_path: Pat
     assert duration_of(tmp_path / "out.mp4") == result.measured_duration_s
 
 
+@needs_ffprobe
 def test_a_file_that_is_not_too_long_keeps_its_full_length(tmp_path: Path) -> None:
     source = make_clip(tmp_path / "ok_length.mov", seconds=59.5, fps=10, codec="mpeg4")
     result = fix(source)
