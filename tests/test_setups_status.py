@@ -164,3 +164,11 @@ def test_explain_and_the_readme_table_know_1208() -> None:
     explained = cli("explain", "1208").stdout
     assert 'the API says "video parsing error"' in explained and "readable" in explained
     assert "| 1208 | `readable` |" in (REPO / "README.md").read_text()
+
+
+def test_with_output_the_printed_summary_says_how_to_fix_the_setup(tmp_path: Path) -> None:
+    result = cli("check", "--output", str(tmp_path / "report.sarif"), str(tmp_path / "gone.mp4"))
+    assert result.returncode == 2
+    assert result.stdout.splitlines() == [
+        "1 file: 0 passed, 0 failed, 1 not checked, 0 with warnings",
+        "  1 file not checked: Check that the path exists and that you may read it."]

@@ -13,7 +13,7 @@ from validator.check.engine import select_findings
 from validator.cli.progress import NoProgress, ScanProgress, start_progress
 from validator.cli.settings import Settings
 from validator.output import get_formatter
-from validator.output.text import summary_lines
+from validator.output.text import setup_lines, summary_lines
 from validator.profiles.profile import Profile, load_profile
 from validator.records.findings import Summary
 from validator.run.discover import discover
@@ -166,7 +166,8 @@ def run_check(settings: Settings, stream: TextIO | None = None) -> int:
             with atomic_text_file(settings.output) as handle:
                 name = file_format(settings.output_format, settings.output)
                 summary = check_paths(settings, profile, handle, (name, False), progress)
-            out.writelines(line + "\n" for line in summary_lines(summary))
+            lines = summary_lines(summary) + setup_lines(summary)
+            out.writelines(line + "\n" for line in lines)
         else:
             chosen = choose_format(settings.output_format, out, settings.color)
             summary = check_paths(settings, profile, progress.output(out), chosen, progress)

@@ -14,7 +14,7 @@ import os
 
 from validator.output.base import Formatter
 from validator.output.locations import display_path, printable
-from validator.output.text import setup_hints, setup_lines, summary_lines
+from validator.output.text import setup_lines, summary_lines
 from validator.records.findings import Finding, Report, Summary
 from validator.records.redact import is_url
 
@@ -48,9 +48,9 @@ def annotation(path: str, finding: Finding) -> str:
     return command(finding.severity, message, file=display_path(path, workspace), title=title)
 
 
-def step_summary(summary: Summary, profile_name: str, hints: dict[str, int] | None = None) -> str:
+def step_summary(summary: Summary, profile_name: str) -> str:
     """The run's summary as Markdown for the job's summary page."""
-    head, *by_code = summary_lines(summary) + setup_lines(hints or {})
+    head, *by_code = summary_lines(summary) + setup_lines(summary)
     lines = [f"### {TITLE} ({profile_name})", "", head]
     if by_code:
         lines += ["", *(f"- {line.strip()}" for line in by_code)]
@@ -62,16 +62,14 @@ class GithubFormatter(Formatter):
 
     def begin(self, profile_name: str) -> None:
         self.profile_name = profile_name
-        self.hints: dict[str, int] = {}
 
     def report(self, report: Report) -> None:
-        setup_hints(report, self.hints)
         for finding in report.findings:
             self.stream.write(annotation(report.path, finding) + "\n")
         self.stream.flush()
 
     def end(self, summary: Summary) -> None:
-        lines = summary_lines(summary) + setup_lines(self.hints)
+        lines = summary_lines(summary) + setup_lines(summary)
         for line in lines:
             self.stream.write(line + "\n")
         self.stream.write(command("notice", "\n".join(lines), title=f"{TITLE} summary") + "\n")
@@ -80,7 +78,6 @@ class GithubFormatter(Formatter):
         if target:
             try:
                 with open(target, "a", encoding="utf-8") as handle:
-                    handle.write(step_summary(summary, printable(self.profile_name),
-                                              self.hints))
+                    handle.write(step_summary(summary, printable(self.profile_name)))
             except OSError:
                 pass  # the job summary is a nicety; the annotations are the report

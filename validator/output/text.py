@@ -8,8 +8,6 @@ only failing and warned files, each with its fix, and one summary line.
 
 from __future__ import annotations
 
-from typing import TextIO
-
 from validator.output.base import Formatter
 from validator.records.codes import SUMMARY_PHRASES
 from validator.records.findings import Finding, Report, Summary
@@ -51,24 +49,13 @@ def summary_lines(summary: Summary) -> list[str]:
     return lines
 
 
-def setup_lines(hints: dict[str, int]) -> list[str]:
+def setup_lines(summary: Summary) -> list[str]:
     """How to fix the setup, once per distinct fix, for the files that were not checked."""
-    return [f"  {_files(count)} not checked: {hint}" for hint, count in hints.items()]
-
-
-def setup_hints(report: Report, hints: dict[str, int]) -> None:
-    """Count a not-checked report's fix (its error's hint) into ``hints``."""
-    if report.not_checked:
-        for hint in dict.fromkeys(f.hint for f in report.errors):
-            hints[hint] = hints.get(hint, 0) + 1
+    return [f"  {_files(count)} not checked: {hint}" for hint, count in summary.by_setup.items()]
 
 
 class TextFormatter(Formatter):
     """Marks and reasons per file; colour only when asked (on a terminal)."""
-
-    def __init__(self, stream: TextIO, *, quiet: bool = False, color: bool = False) -> None:
-        super().__init__(stream, quiet=quiet, color=color)
-        self.hints: dict[str, int] = {}
 
     def _emit(self, text: str, status: str | None = None) -> None:
         if self.color and status is not None:
@@ -78,7 +65,6 @@ class TextFormatter(Formatter):
         self.stream.write(text + "\n")
 
     def report(self, report: Report) -> None:
-        setup_hints(report, self.hints)
         status, line = report_line(report)
         if self.quiet and status == "pass":
             return
@@ -112,5 +98,5 @@ class TextFormatter(Formatter):
             return
         for line in summary_lines(summary):
             self._emit(line)
-        for line in setup_lines(self.hints):
+        for line in setup_lines(summary):
             self._emit(line, "skip")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
-from validator.records.data import printable_text
+from validator.records.data import printable_text, to_data, to_json
 from validator.records.facts import MediaFacts
 from validator.records.redact import is_url, redact_url
 
@@ -97,15 +98,11 @@ class Report(NamedTuple):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready data the CLI prints for this file (``--format json``)."""
-        from validator.records.data import to_data
-
         data: dict[str, Any] = to_data(self)
         return data
 
     def to_json(self) -> str:
         """The JSON text the CLI prints for this file (one line of ``--format jsonl``)."""
-        from validator.records.data import to_json
-
         return to_json(self)
 
 
@@ -119,9 +116,10 @@ def _status(errors: list[Finding], media: MediaFacts | None) -> Status:
 class Summary:
     """Counts over a run: files, and of them passed, failed, not checked, with warnings.
 
-    ``by_code`` (failed files by API code) and ``by_rule`` (failed files by the
-    rule of a finding without a code) serve the text summary; they are not part
-    of the JSON summary.
+    ``by_code`` (failed files by API code), ``by_rule`` (failed files by the
+    rule of a finding without a code) and ``by_setup`` (files not checked, by
+    how to fix the setup) serve the text summary; they are not part of the JSON
+    summary.
     """
 
     files: int = 0
@@ -131,6 +129,7 @@ class Summary:
     warnings: int = 0
     by_code: dict[int, int] = field(default_factory=dict, metadata={"exclude": True})
     by_rule: dict[str, int] = field(default_factory=dict, metadata={"exclude": True})
+    by_setup: dict[str, int] = field(default_factory=dict, metadata={"exclude": True})
 
     def add(self, report: Report) -> None:
         """Count one more report."""
@@ -146,8 +145,9 @@ class Summary:
         for code in report.codes:
             self.by_code[code] = self.by_code.get(code, 0) + 1
         if report.status == "failed":
-            for rule in sorted({f.rule for f in report.errors if f.code is None}):
-                self.by_rule[rule] = self.by_rule.get(rule, 0) + 1
+            _count(self.by_rule, sorted({f.rule for f in report.errors if f.code is None}))
+        elif report.status == "not-checked":
+            _count(self.by_setup, dict.fromkeys(f.hint for f in report.errors))
 
     @property
     def exit_status(self) -> int:
@@ -155,3 +155,8 @@ class Summary:
         if self.not_checked:
             return 2
         return 1 if self.failed else 0
+
+
+def _count(counts: dict[str, int], keys: Iterable[str]) -> None:
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
