@@ -29,14 +29,35 @@ REALWORLD = SHARED / "realworld"
 SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
 SCHEMAS = SHARED / "schemas"
 FIXTURE_EXPECTED = json.loads((FIXTURES / "expected.json").read_text())["files"]
+
+
+def _ffmpeg() -> str | None:
+    """FFmpeg to make test clips: the one on PATH, else imageio-ffmpeg's (a test extra)."""
+    found = shutil.which("ffmpeg")
+    if found is not None:
+        return found
+    try:
+        import imageio_ffmpeg
+    except ImportError:
+        return None
+    try:
+        return str(imageio_ffmpeg.get_ffmpeg_exe())
+    except RuntimeError:
+        return None
+
+
+FFMPEG = _ffmpeg()
+HAS_FFMPEG = FFMPEG is not None
 HAS_FFPROBE = shutil.which("ffprobe") is not None
-HAS_FFMPEG = shutil.which("ffmpeg") is not None
+FFPROBE_REASON = "needs a reference ffprobe on PATH (FFmpeg's command-line prober)"
 
 # Inside GitHub Actions `--format auto` means annotations; the tests (and the CLI processes they
 # start, which inherit this environment) expect auto to mean text unless a test sets it.
 os.environ.pop("GITHUB_ACTIONS", None)
 
-needs_ffprobe = pytest.mark.skipif(not HAS_FFPROBE, reason="ffprobe is not installed")
+needs_ffprobe = pytest.mark.skipif(not HAS_FFPROBE, reason=FFPROBE_REASON)
+needs_ffmpeg = pytest.mark.skipif(not HAS_FFMPEG, reason="needs ffmpeg to make clips "
+                                  "(on PATH, or `pip install imageio-ffmpeg`)")
 needs_realworld = pytest.mark.skipif(
     not (REALWORLD / "expected.json").is_file(),
     reason=f"no realworld corpus at {REALWORLD} (set MEDIA_PREFLIGHT_SHARED)")

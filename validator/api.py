@@ -4,6 +4,11 @@
 >>> report = validate("clip.mp4")             # doctest: +SKIP
 >>> report.ok, report.codes                    # doctest: +SKIP
 (False, [1204])
+>>> report.to_json()                           # doctest: +SKIP
+'{"path":"clip.mp4","ok":false,"status":"failed",...}'
+
+``validate`` also takes ``bytes`` or an open binary file (a web framework's
+upload): see :func:`validate`.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, overload
+from typing import IO, TYPE_CHECKING, overload
 
 from validator.check.arbitration import AUTO
 from validator.probe import check_probe
@@ -32,6 +37,9 @@ if TYPE_CHECKING:
     from validator.check.pairs import PairReport
 
 ProfileLike = str | Path | Profile
+PathLike = str | os.PathLike[str]
+Source = PathLike | bytes | bytearray | memoryview | IO[bytes]
+SPOOL_LIMIT = 1 << 30
 
 
 def resolve_profile(profile: ProfileLike, allow_private_urls: bool = False) -> Profile:
@@ -52,22 +60,32 @@ def allowing_private_urls(profile: Profile) -> Profile:
 
 
 @overload
-def validate(path: str | os.PathLike[str], profile: ProfileLike = ...,
+def validate(path: Source, profile: ProfileLike = ...,
              probe: str = ..., timeout: float = ..., audio: None = None,
-             allow_private_urls: bool = ...) -> Report: ...
+             allow_private_urls: bool = ..., spool_limit: int = ...) -> Report: ...
 
 
 @overload
-def validate(path: str | os.PathLike[str], profile: ProfileLike = ...,
+def validate(path: PathLike, profile: ProfileLike = ...,
              probe: str = ..., timeout: float = ...,
-             *, audio: str | os.PathLike[str], allow_private_urls: bool = ...) -> PairReport: ...
+             *, audio: PathLike, allow_private_urls: bool = ...,
+             spool_limit: int = ...) -> PairReport: ...
 
 
-def validate(path: str | os.PathLike[str], profile: ProfileLike = DEFAULT_PROFILE,
+def validate(path: Source, profile: ProfileLike = DEFAULT_PROFILE,
              probe: str = AUTO, timeout: float = DEFAULT_TIMEOUT,
-             audio: str | os.PathLike[str] | None = None,
-             allow_private_urls: bool = False) -> Report | PairReport:
+             audio: PathLike | None = None, allow_private_urls: bool = False,
+             spool_limit: int = SPOOL_LIMIT) -> Report | PairReport:
     """Check one file and return its Report (never raises for a bad file).
+
+    ``path`` is a file's path, an ``http(s)://`` URL, the file's ``bytes``, or
+    an open binary file object (a web framework's upload, seekable or not).
+    Bytes and file objects are spooled to a private temporary file that is
+    removed afterwards, read from the object's current position in 1 MiB
+    chunks and at most ``spool_limit`` bytes (default 1 GiB): a larger upload
+    is not checked (``status`` ``not-checked``) rather than held on disk. The
+    report names it by the object's ``name`` when it has one, else
+    ``<bytes>`` or ``<stream>``.
 
     ``profile`` is a shipped profile name (``"akool"``, ``"akool-lipsync"``), a
     path to a profile TOML, or a loaded Profile; ``probe`` is ``"auto"``,
@@ -80,6 +98,12 @@ def validate(path: str | os.PathLike[str], profile: ProfileLike = DEFAULT_PROFIL
     address is refused (as the API would) unless ``allow_private_urls``.
     """
     check_probe(probe)
+    if not isinstance(path, (str, os.PathLike)):
+        from validator.run.spool import validate_upload
+
+        return validate_upload(path, resolve_profile(profile), spool_limit,
+                               lambda spooled, resolved: validate(spooled, resolved, probe,
+                                                                  timeout))
     if audio is not None:
         from validator.check.pairs import pair_profile, validate_pair
 
@@ -91,26 +115,34 @@ def validate(path: str | os.PathLike[str], profile: ProfileLike = DEFAULT_PROFIL
     return next(schedule(iter([os.fspath(path)]), scheduler, window=1))
 
 
-def validate_many(paths: Iterable[str | os.PathLike[str]],
+def validate_many(paths: PathLike | Iterable[PathLike],
                   profile: ProfileLike = DEFAULT_PROFILE, probe: str = AUTO,
                   jobs: int | None = None, exclude: Iterable[str] = (),
                   include_hidden: bool = False, executor: Executor | None = None,
                   cache_dir: str | os.PathLike[str] | None = None,
                   gitignore: bool = False, timeout: float = DEFAULT_TIMEOUT,
                   max_memory: int | None = DEFAULT_MAX_MEMORY,
-                  allow_private_urls: bool = False) -> Iterator[Report]:
-    """Check files and folders (walked for media), yielding Reports in input order as they finish.
+                  allow_private_urls: bool = False, force_exclude: bool = False,
+                  once: bool = True) -> Iterator[Report]:
+    """Check files and folders (walked for videos), yielding Reports in input order as they
+    finish. A single path (a ``str`` or ``Path``) is one path, not an iterable of characters.
 
     ``jobs`` worker processes (default and most: the CPU count), or any ``executor``
     (e.g. a Dask client's). Work goes out in batches of paths with a bounded
     number in flight, so memory stays flat however many files there are; each
     file's probe is limited to ``timeout`` seconds and ``max_memory`` bytes
     (None: no bound). With ``cache_dir``, unchanged files are answered from
-    the result cache. ``allow_private_urls`` as for :func:`validate`.
+    the result cache. ``allow_private_urls`` as for :func:`validate`. Each file is
+    checked once, however often it is named (unless not ``once``); with
+    ``force_exclude``, ``exclude`` applies to the files named too, not only to those
+    found in folders.
     """
     check_probe(probe)
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
     resolved = resolve_profile(profile, allow_private_urls)
-    items = discover((os.fspath(p) for p in paths), tuple(exclude), include_hidden, gitignore)
+    items = discover((os.fspath(p) for p in paths), tuple(exclude), include_hidden, gitignore,
+                     force_exclude, once)
     if executor is None:
         workers = bounded_workers(jobs)
     else:

@@ -21,6 +21,7 @@ from tests.conftest import FIXTURES
 from tests.helpers import Run, cli
 from validator.api import validate_many
 from validator.records.data import to_data
+from validator.records.extensions import is_video_name
 from validator.run.cluster import (
     ClusterError,
     ClusterExecutor,
@@ -110,7 +111,7 @@ def test_a_worker_that_cannot_see_a_path_stops_the_run(client: Any, tmp_path: Pa
 
 def corpus(root: Path, count: int) -> list[Path]:
     """``count`` hard links to the fixtures, cycling through them."""
-    sources = sorted(p for p in FIXTURES.glob("*/*") if p.is_file())
+    sources = sorted(p for p in FIXTURES.glob("*/*") if p.is_file() and is_video_name(p.name))
     root.mkdir()
     links = [root / f"{i:04d}_{sources[i % len(sources)].name}" for i in range(count)]
     for i, link in enumerate(links):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import validator
-from tests.conftest import HAS_FFMPEG, HAS_FFPROBE, fixture_path
+from tests.conftest import FFMPEG, fixture_path, needs_ffmpeg, needs_ffprobe
 from tests.helpers import cli
 from validator.api import validate
 from validator.repair.command import ffmpeg_binary
@@ -23,14 +23,13 @@ from validator.repair.errors import FfmpegFailed, FixError
 from validator.repair.fixer import fix
 from validator.repair.plan import FixOptions, plan_fix
 
-pytestmark = [pytest.mark.skipif(not (HAS_FFMPEG and HAS_FFPROBE),
-                                 reason="fix tests need the ffmpeg and ffprobe binaries")]
+pytestmark = [needs_ffmpeg]   # tests that measure the outputs also need a reference ffprobe
 
 LIMIT = 60.0
 
 
 def ffmpeg(*args: str) -> None:
-    subprocess.run(["ffmpeg", "-v", "error", "-nostdin", "-y", *args], check=True, timeout=60)
+    subprocess.run([str(FFMPEG), "-v", "error", "-nostdin", "-y", *args], check=True, timeout=60)
 
 
 def make_clip(path: Path, *, seconds: float, fps: float, codec: str = "libx264",
@@ -92,6 +91,7 @@ CASES = [
 ]
 
 
+@needs_ffprobe
 @pytest.mark.parametrize(("name", "codes", "trimmed"), CASES, ids=[c[0] for c in CASES])
 def test_fixed_fixture_passes_keeps_length_and_sync(name: str, codes: list[int], trimmed: bool,
                                                     tmp_path: Path) -> None:
@@ -114,6 +114,7 @@ def test_fixed_fixture_passes_keeps_length_and_sync(name: str, codes: list[int],
     assert leftovers(tmp_path) == []
 
 
+@needs_ffprobe
 def test_prores_no_audio_120fps_61s_built_here(tmp_path: Path) -> None:
     source = make_clip(tmp_path / "combo.mov", seconds=61, fps=120, codec="prores",
                        audio=False)
@@ -141,6 +142,7 @@ def test_streams_that_need_no_change_are_copied(tmp_path: Path) -> None:
     assert fast.command[fast.command.index("-c:a:0") + 1] == "copy"
 
 
+@needs_ffprobe
 def test_lipsync_profile_resamples_to_its_advice(tmp_path: Path) -> None:
     result = fix(fixture_path("fail/fps_120.mp4"), tmp_path / "out.mp4", profile="akool-lipsync",
                  options=FixOptions(apply_advice=True))
@@ -148,6 +150,7 @@ def test_lipsync_profile_resamples_to_its_advice(tmp_path: Path) -> None:
     assert 1 / frame_time(tmp_path / "out.mp4") == pytest.approx(25)
 
 
+@needs_ffprobe
 def test_too_big_is_reencoded_under_the_size_limit(tmp_path: Path) -> None:
     source = tmp_path / "big.mp4"
     ffmpeg("-f", "lavfi", "-i", "testsrc2=s=160x120:r=25:d=3,noise=alls=60:allf=t",
@@ -161,6 +164,7 @@ def test_too_big_is_reencoded_under_the_size_limit(tmp_path: Path) -> None:
     assert abs(duration_of(tmp_path / "out.mp4") - duration_of(source)) <= 0.1
 
 
+@needs_ffprobe
 def test_a_cut_that_lands_over_the_limit_is_measured_and_cut_again(tmp_path: Path) -> None:
     # At 1 fps the last frame kept by a 10.45 s cut runs to 11 s: the probe catches it.
     source = make_clip(tmp_path / "slow.mp4", seconds=12, fps=1)
@@ -172,6 +176,7 @@ def test_a_cut_that_lands_over_the_limit_is_measured_and_cut_again(tmp_path: Pat
     assert duration_of(tmp_path / "out.mp4") == result.measured_duration_s
 
 
+@needs_ffprobe
 def test_a_file_that_is_not_too_long_keeps_its_full_length(tmp_path: Path) -> None:
     source = make_clip(tmp_path / "ok_length.mov", seconds=59.5, fps=10, codec="mpeg4")
     result = fix(source)
@@ -266,7 +271,7 @@ def test_still_failing_output_names_the_finding_and_exits_1(tmp_path: Path) -> N
 
 def test_unfixable_and_passing_files_write_nothing(tmp_path: Path) -> None:
     broken = cli("fix", str(fixture_path("fail/truncated.mp4")), "-o", str(tmp_path / "a.mp4"))
-    assert broken.returncode == 1 and "cannot fix: 1209" in broken.stdout
+    assert broken.returncode == 1 and "cannot fix: 1208" in broken.stdout
     audio_only = fix(fixture_path("fail/audio_only.m4a"), tmp_path / "b.mp4")
     assert not audio_only.ok and [f.code for f in audio_only.remaining] == [1209]
     fine = cli("fix", str(fixture_path("pass/h264_aac_25fps.mp4")), "-o", str(tmp_path / "c.mp4"))

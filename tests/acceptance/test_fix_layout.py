@@ -11,7 +11,8 @@ from tests.conftest import REPO, fixture_path
 from validator import load_profile, validate
 from validator.check.remote import limits_for
 from validator.records.findings import StoredReport, report_json
-from validator.rules.url import ReachableOptions, ReadLimitOptions
+from validator.rules.url_reachable import Options as ReachableOptions
+from validator.rules.url_read_limit import Options as ReadLimitOptions
 from validator.run.cache import ResultCache, file_key
 
 

@@ -77,26 +77,31 @@ def test_sarif_file_outside_the_current_folder_is_a_file_uri(media: Path, tmp_pa
     assert not list(sarif_validator().iter_errors(log))
 
 
-def test_junit_one_testcase_per_file_and_a_failure_per_error(media: Path) -> None:
+def test_junit_one_testcase_per_file_and_rule_with_one_failure_each(media: Path) -> None:
     result = cli("check", "--format", "junit", ".", "missing.mp4", cwd=media)
     assert result.returncode == 2
     root = ET.fromstring(result.stdout)
     assert root.tag == "testsuites"
-    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("5", "3", "1")
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("8", "6", "1")
     suite = root.find("testsuite")
     assert suite is not None and suite.get("name") == "media-preflight (akool)"
     cases = {case.get("name"): case for case in suite.iter("testcase")}
-    assert set(cases) == {"ok.mp4", "sub dir/long, take: 100%.mp4", "ünïcode #1?.mov",
-                          "pointer.mp4", "missing.mp4"}
+    odd = "ünïcode #1?.mov"
+    assert set(cases) == {"ok.mp4", "sub dir/long, take: 100%.mp4 (max-duration)",
+                          f"{odd} (audio-present)", f"{odd} (max-duration)",
+                          f"{odd} (video-codec)", f"{odd} (max-frame-rate)",
+                          "pointer.mp4 (readable)", "missing.mp4"}
     assert list(cases["ok.mp4"]) == []
-    assert [f.get("type") for f in cases["sub dir/long, take: 100%.mp4"].iter("failure")] \
-        == ["1204"]
-    many = [f.get("type") for f in cases["ünïcode #1?.mov"].iter("failure")]
+    assert all(len(list(case)) <= 2 and len(case.findall("failure")) <= 1
+               for case in cases.values())
+    many = [f.get("type") for name, case in cases.items() if name.startswith(odd)
+            for f in case.iter("failure")]
     assert sorted(many) == ["1203", "1204", "1209", "1210"]
-    for failure in cases["ünïcode #1?.mov"].iter("failure"):
+    for failure in suite.iter("failure"):
         assert (failure.get("message") or "").startswith(failure.get("type") or "?")
         assert "Fix: " in (failure.text or "")
-    assert "git lfs pull" in (cases["pointer.mp4"].find("failure").text or "")  # type: ignore[union-attr]
+    assert cases[f"{odd} (video-codec)"].get("file") == odd
+    assert "git lfs pull" in (cases["pointer.mp4 (readable)"].find("failure").text or "")  # type: ignore[union-attr]
     missing = cases["missing.mp4"].find("error")
     assert missing is not None and missing.get("type") == "file-access"
 
@@ -105,7 +110,7 @@ def test_junit_survives_control_characters_in_file_names(tmp_path: Path) -> None
     shutil.copy(LONG, tmp_path / "bell\x07.mp4")
     result = cli("check", "--format", "junit", ".", cwd=tmp_path)
     case = ET.fromstring(result.stdout).find("testsuite/testcase")
-    assert case is not None and case.get("name") == "bell\ufffd.mp4"
+    assert case is not None and case.get("file") == "bell\ufffd.mp4"
 
 
 ANNOTATION = re.compile(r"^::(error|warning) file=([^,:]*),title=([^,:]*)::(.*)$")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import HAS_FFMPEG, REPO, fixture_path
+from tests.conftest import FFMPEG, HAS_FFMPEG, REPO, fixture_path
 from tests.helpers import Run, cli
 from validator import Report, validate
 from validator.check.pairs import ManifestError, PairReport, read_manifest
@@ -30,7 +30,7 @@ def voice_5s(tmp_path_factory: pytest.TempPathFactory) -> str:
     if not HAS_FFMPEG:
         pytest.skip("ffmpeg is needed to make audio")
     target = tmp_path_factory.mktemp("pairs") / "voice_5s.m4a"
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=500",
+    subprocess.run([str(FFMPEG), "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=500",
                     "-t", "5", "-c:a", "aac", str(target)], check=True)
     return str(target)
 
@@ -130,7 +130,8 @@ def test_cli_pairs_csv_resolves_paths_against_the_manifest(tmp_path: Path,
     assert [r.get("path") for r in lines[:4]] == [VIDEO, str(folder / "voice.m4a"), FAST_VIDEO,
                                                    SILENT_VIDEO]
     assert [r["ok"] for r in lines[:4]] == [True, True, True, False]
-    assert lines[4] == {"summary": {"files": 4, "passed": 3, "failed": 1, "warnings": 2}}
+    assert lines[4] == {"summary": {"files": 4, "passed": 3, "failed": 1, "not_checked": 0,
+                                    "warnings": 2}}
 
 
 def test_cli_pairs_json(tmp_path: Path) -> None:

@@ -18,8 +18,14 @@ AGREE = sorted(n for n, e in EXPECTED.items() if not e["ffprobe_mediainfo_disagr
 DISAGREE = sorted(n for n, e in EXPECTED.items() if e["ffprobe_mediainfo_disagreements"])
 
 
+def expected_codes(expected: dict) -> list[int]:
+    """The corpus's codes, with 1209 for a file ffprobe cannot read now 1208 (issue 17)."""
+    unreadable = expected["ffprobe"]["exit_code"] != 0
+    return [1208 if unreadable and c == "1209" else int(c) for c in expected["expected_codes"]]
+
+
 def judged_as_expected(report: Report, expected: dict) -> bool:
-    codes = [int(c) for c in expected["expected_codes"]]
+    codes = expected_codes(expected)
     if expected["expected_codes_exact"]:
         return report.codes == codes
     return set(codes) <= set(report.codes) and not report.ok

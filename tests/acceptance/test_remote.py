@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import HAS_FFMPEG, fixture_path
+from tests.conftest import FFMPEG, HAS_FFMPEG, fixture_path
 from tests.helpers import cli
 from validator import Report, load_profile, validate
 from validator.check.remote import limits_for
@@ -32,7 +32,7 @@ SECRET_SIG, SECRET_TOKEN, PASSWORD = "S3cr3tSignature0123", "T0kenValue4567", "h
 def make_moov_at_end(folder: Path) -> Path:
     """A ~2.7 MB H.264/AAC clip whose moov box comes after its mdat (no +faststart)."""
     target = folder / "moov_at_end.mp4"
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+    subprocess.run([str(FFMPEG), "-v", "error", "-y", "-f", "lavfi", "-i",
                     "testsrc2=size=640x360:rate=25", "-f", "lavfi", "-i", "sine=frequency=300",
                     "-t", "10", "-c:v", "libx264", "-preset", "ultrafast", "-b:v", "2M",
                     "-c:a", "aac", "-movflags", "-faststart", str(target)], check=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -63,7 +64,10 @@ def test_a_lone_file_through_the_worker_matches_the_api(tmp_path: Path) -> None:
 
 
 def test_output_is_complete_and_statuses_kept_without_teardown(tmp_path: Path) -> None:
-    many = [PASS] * 3 + [str(fixture_path("fail/dur_61.mp4"))]
+    copies = [tmp_path / f"copy{index}.mp4" for index in range(3)]   # a file named twice: once
+    for copy in copies:
+        shutil.copy(PASS, copy)
+    many = [*map(str, copies), str(fixture_path("fail/dur_61.mp4"))]
     result = cli("check", "--format", "jsonl", "--no-cache", *many, process=True)
     lines = result.stdout.splitlines()
     assert result.returncode == 1

@@ -85,7 +85,7 @@ def test_unreadable_facts_get_only_the_readable_finding() -> None:
     facts = MediaFacts(path="x.mp4", source="test", problem="empty file (0 bytes)",
                        problem_kind="parse", size_bytes=0)
     findings = evaluate(AKOOL, facts)
-    assert [(f.rule, f.code) for f in findings] == [("readable", 1209)]
+    assert [(f.rule, f.code) for f in findings] == [("readable", 1208)]
     assert "empty file" in findings[0].message
 
 

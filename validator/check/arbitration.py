@@ -8,6 +8,9 @@ where the two sit on different sides of a limit the file gets a warning that
 says so. A verdict is never silently taken from an uncertain reading. A second
 opinion that blows up (a hang, a crash, the memory bound) settles nothing: the
 first reading stands, with its doubts.
+
+An audio file (by its extension) under a profile with rules for the lipsync
+audio input (``akool-lipsync``) is judged as that input, not as a video.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from validator.check import releases
 from validator.check.engine import doubts, evaluate, fails, findings_of
 from validator.probe import available, get_backend, read_named
 from validator.profiles.profile import ActiveRule, Profile
+from validator.records.extensions import is_audio_name
 from validator.records.facts import MediaFacts
 from validator.records.findings import Finding, Report
 from validator.records.redact import is_url
@@ -67,6 +71,10 @@ def inspect_file(path: str, profile: Profile, probe: str = AUTO,
         from validator.check.remote import read_url
 
         return _judged(read_url(path, profile), profile)
+    if is_audio_name(path) and takes_audio(profile):
+        from validator.check.pairs import audio_profile
+
+        profile = audio_profile(profile)
     if probe == AUTO:
         return _auto(path, profile, probes)
     backend = get_backend(probe).name
@@ -92,6 +100,12 @@ def _release_findings(profile: Profile, facts: MediaFacts, found: list[releases.
     split_ids = {active.rule.id for active in split}
     return ([f for f in evaluate(profile, facts) if f.rule not in split_ids]
             + [releases.depends_on_release(active, found) for active in split])
+
+
+def takes_audio(profile: Profile) -> bool:
+    """Whether the profile has rules for a lipsync audio input (and none of them for video)."""
+    return profile.judges == "video" and any(
+        active.rule.inputs == ("audio",) for active in profile.rules)
 
 
 def _report(facts: MediaFacts, findings: list[Finding]) -> Report:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from validator.profiles.profile import ActiveRule, Profile
 from validator.records.facts import MediaFacts
-from validator.records.findings import Finding
-from validator.rules import Doubt, Violation
+from validator.records.findings import Finding, Report
+from validator.rules import RULES, Doubt, Violation
 
 
 def to_finding(active: ActiveRule, violation: Violation) -> Finding:
@@ -45,3 +45,27 @@ def doubts(profile: Profile, facts: MediaFacts) -> list[tuple[ActiveRule, Doubt]
 def fails(findings: list[Finding], rule_id: str) -> bool:
     """Whether ``rule_id`` raised an error among these findings."""
     return any(f.rule == rule_id and f.severity == "error" for f in findings)
+
+
+def _named(finding: Finding, names: tuple[str, ...]) -> bool:
+    return finding.rule in names or (finding.code is not None and str(finding.code) in names)
+
+
+def select_findings(report: Report, select: tuple[str, ...] = (),
+                    ignore: tuple[str, ...] = ()) -> Report:
+    """The report with only the findings of the rules (ids or API codes) ``select`` names, less
+    those ``ignore`` names (``--select``/``--ignore``). The rules about reading the file always
+    stay: a file that cannot be read as media never passes."""
+    if not select and not ignore:
+        return report
+
+    def kept(finding: Finding) -> bool:
+        rule = RULES.get(finding.rule)
+        if rule is not None and rule.always:
+            return True
+        return (not select or _named(finding, select)) and not _named(finding, ignore)
+
+    findings = [f for f in report.findings if kept(f)]
+    if len(findings) == len(report.findings):
+        return report
+    return Report.from_findings(report.path, findings, report.media)

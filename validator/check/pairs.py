@@ -73,7 +73,7 @@ class ManifestError(UsageError):
 
 def audio_profile(profile: Profile) -> Profile:
     """The profile's rules that judge a lipsync pair's audio input."""
-    return profile._replace(name=f"{profile.name} (audio input)",
+    return profile._replace(name=f"{profile.name} (audio input)", judges=AUDIO_INPUT,
                             rules=tuple(a for a in profile.rules if AUDIO_INPUT in a.rule.inputs))
 
 
@@ -111,9 +111,9 @@ def check_pairs(pairs: Iterable[Pair], profile: Profile, probe: str = "auto",
         _not_a_folder(pair)
     workers = max(1, (jobs or os.cpu_count() or 2) // 2)
     videos = validate_many([p.video for p in pairs], profile=profile, probe=probe,
-                           jobs=workers, **options)
+                           jobs=workers, once=False, **options)
     audios = validate_many([p.audio for p in pairs], profile=audio_profile(profile),
-                           probe=probe, jobs=workers, **options)
+                           probe=probe, jobs=workers, once=False, **options)
     for video, audio in zip(videos, audios, strict=True):
         yield video
         yield with_partner(audio, video, profile)

@@ -9,13 +9,14 @@ from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, TextIO
 
 from validator.api import allowing_private_urls, validate_many
+from validator.check.engine import select_findings
 from validator.cli.progress import NoProgress, ScanProgress, start_progress
 from validator.cli.report_file import atomic_text_file as atomic_text_file
 from validator.cli.report_file import output_file
 from validator.cli.settings import Settings
 from validator.output import Formatter, get_formatter
 from validator.output.fanout import FanOut
-from validator.output.text import summary_lines
+from validator.output.text import setup_lines, summary_lines
 from validator.profiles.profile import Profile, load_profile
 from validator.records.data import display_text
 from validator.records.findings import Report, Summary
@@ -30,17 +31,28 @@ FILE_FORMATS = {".sarif": "sarif", ".xml": "junit", ".json": "json", ".jsonl": "
                 ".ndjson": "jsonl", ".html": "html", ".htm": "html"}
 
 
-def choose_format(name: str, stream: TextIO) -> tuple[str, bool]:
+def choose_format(name: str, stream: TextIO, color: str = "auto") -> tuple[str, bool]:
     """Resolve ``auto``: the format to use and whether to colour it.
 
-    ``auto`` is ``github`` inside GitHub Actions, else text, coloured on a terminal.
+    ``auto`` is ``github`` inside GitHub Actions, else text. Text is coloured with
+    ``--color always``, never with ``--color never``, and for ``auto`` when
+    ``FORCE_COLOR`` is set, else on a terminal unless ``NO_COLOR`` is set.
     """
-    is_tty = hasattr(stream, "isatty") and stream.isatty()
-    if name != "auto":
-        return name, name == "text" and is_tty and "NO_COLOR" not in os.environ
-    if os.environ.get("GITHUB_ACTIONS") == "true":
-        return "github", False
-    return "text", is_tty and "NO_COLOR" not in os.environ
+    if name == "auto":
+        name = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    return name, name == "text" and wants_color(color, stream)
+
+
+def wants_color(color: str, stream: TextIO) -> bool:
+    """Whether to colour: ``always``/``never``, or for ``auto`` the NO_COLOR/FORCE_COLOR
+    conventions, then whether ``stream`` is a terminal."""
+    if color != "auto":
+        return color == "always"
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if "NO_COLOR" in os.environ:
+        return False
+    return hasattr(stream, "isatty") and stream.isatty()
 
 
 def file_format(name: str, path: str) -> str:
@@ -69,7 +81,8 @@ def cluster_executor(settings: Settings) -> Iterator[ClusterExecutor | None]:
 
     with open_executor(settings.scheduler) as executor:
         sample = visibility_sample(settings.paths, discover(
-            settings.paths, settings.exclude, settings.include_hidden, settings.gitignore))
+            settings.paths, settings.exclude, settings.include_hidden, settings.gitignore,
+            settings.force_exclude))
         check_visibility(executor.client, sample)
         yield executor
 
@@ -78,9 +91,11 @@ def make_formatter(settings: Settings, profile: Profile, stream: TextIO,
                    chosen: tuple[str, bool]) -> Formatter:
     """The formatter ``chosen`` (name, colour) writing to ``stream``, set up for this run."""
     name, color = chosen
-    formatter = get_formatter(name)(stream, quiet=settings.quiet, color=color)
+    formatter = get_formatter(name)(stream, quiet=settings.quiet or settings.precommit,
+                                    color=color)
     formatter.fix_hints = settings.fix_hints
     formatter.profile = profile
+    formatter.compact = settings.precommit
     return formatter
 
 
@@ -96,8 +111,8 @@ def build_formatter(settings: Settings, profile: Profile,
 
 def check_paths(settings: Settings, profile: Profile, stream: TextIO,
                 chosen: tuple[str, bool], progress: NoProgress | ScanProgress) -> Summary:
-    """Check every path: each report to the formatter (as ``chosen``, plus any
-    ``--report-file``) and the progress bar."""
+    """Check every path: each report (its findings as ``--select``/``--ignore`` keep them)
+    to the formatter (as ``chosen``, plus any ``--report-file``) and the progress bar."""
     summary = Summary()
     with ExitStack() as files:
         formatter = build_formatter(settings, profile, (stream, chosen), files)
@@ -106,6 +121,7 @@ def check_paths(settings: Settings, profile: Profile, stream: TextIO,
             reports = check_reports(settings, profile, executor)
             try:
                 for report in reports:
+                    report = select_findings(report, settings.select, settings.ignore)
                     summary.add(report)
                     formatter.report(report)
                     progress.advance(report)
@@ -138,7 +154,7 @@ def check_reports(settings: Settings, profile: Profile,
                          include_hidden=settings.include_hidden,
                          cache_dir=settings.cache_dir, gitignore=settings.gitignore,
                          timeout=settings.timeout, executor=executor,
-                         max_memory=settings.max_memory)
+                         max_memory=settings.max_memory, force_exclude=settings.force_exclude)
 
 
 def run_check(settings: Settings, stream: TextIO | None = None) -> int:
@@ -151,21 +167,32 @@ def run_check(settings: Settings, stream: TextIO | None = None) -> int:
     profile = load_run_profile(settings)
     progress = start_progress(settings.progress, sys.stderr, lambda: [
         path for pair in settings.pairs for path in pair] if settings.pairs else discover(
-        settings.paths, settings.exclude, settings.include_hidden, settings.gitignore))
+        settings.paths, settings.exclude, settings.include_hidden, settings.gitignore,
+        settings.force_exclude))
     try:
         if settings.output:
             with output_file(settings.output) as handle:
                 name = file_format(settings.output_format, settings.output)
                 summary = check_paths(settings, profile, handle, (name, False), progress)
-            out.writelines(line + "\n" for line in summary_lines(summary))
+            lines = summary_lines(summary) + setup_lines(summary)
+            out.writelines(line + "\n" for line in lines)
         else:
-            chosen = choose_format(settings.output_format, out)
+            chosen = choose_format(settings.output_format, out, settings.color)
             summary = check_paths(settings, profile, progress.output(out), chosen, progress)
     finally:
         progress.close()
-    if summary.files == 0:
-        print("media-preflight: error: no media files found in "
+    if summary.files == 0 and not settings.force_exclude:
+        print("media-preflight: warning: no video files found in "
               f"{display_text(', '.join(settings.paths))} (name a file to check it whatever "
               "its extension)", file=sys.stderr)
+    return exit_status(summary, settings)
+
+
+def exit_status(summary: Summary, settings: Settings) -> int:
+    """2 a file was not checked; else with ``--exit-zero`` 0; else 1 a file fails (or, with
+    ``--strict``, has a warning); else 0."""
+    if summary.not_checked:
         return 2
-    return summary.exit_status
+    if settings.exit_zero:
+        return 0
+    return 1 if summary.failed or (settings.strict and summary.warnings) else 0

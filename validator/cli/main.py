@@ -164,6 +164,19 @@ def main() -> None:
 @click.option("--max-memory", metavar="SIZE",
               help="Memory bound of each probe process, e.g. 2G, 512M; 0 for none [default: 2G].")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching paths (repeatable).")
+@click.option("--force-exclude", is_flag=True,
+              help="Apply --exclude (and pyproject's exclude) to files named too, as "
+                   "pre-commit names them.")
+@click.option("--select", multiple=True, metavar="RULES",
+              help="Report only these rules (ids or API codes, comma-separated or repeated).")
+@click.option("--ignore", multiple=True, metavar="RULES",
+              help="Do not report these rules (ids or API codes, comma-separated or repeated).")
+@click.option("--strict", is_flag=True, help="Warnings fail the run too (exit status 1).")
+@click.option("--exit-zero", is_flag=True,
+              help="Exit 0 even when a file fails (2 still when a file was not checked).")
+@click.option("--color", type=click.Choice(("auto", "always", "never")),
+              help="Colour text output [default: auto: on a terminal; NO_COLOR and "
+                   "FORCE_COLOR are honoured].")
 @click.option("--hidden", "include_hidden", is_flag=True, help="Walk hidden files/folders too.")
 @click.option("--gitignore/--no-gitignore", default=None,
               help="In folders, skip what git ignores (.gitignore, .git/info/exclude).")
@@ -183,11 +196,16 @@ def check(paths: tuple[str, ...], profile: str | None, probe: str | None, audio:
           scheduler: str | None, cache_dir: str | None, no_cache: bool, timeout: float | None,
           max_memory: str | None, exclude: tuple[str, ...], include_hidden: bool,
           gitignore: bool | None, quiet: bool, fix_hints: bool,
-          reference_ffprobe: str | None, allow_private_urls: bool) -> None:
-    """Check video files and folders (walked for media files), URLs, or lipsync pairs.
+          reference_ffprobe: str | None, allow_private_urls: bool, force_exclude: bool,
+          select: tuple[str, ...], ignore: tuple[str, ...], strict: bool, exit_zero: bool,
+          color: str | None) -> None:
+    """Check videos, folders, URLs or lipsync pairs.
 
-    Exit status: 0 all pass (warnings allowed), 1 a file would be rejected,
-    2 usage, configuration or file-access error.
+    Folders are walked for video files.
+
+    Folders are walked for video files. Exit status: 0 all pass (warnings
+    allowed), 1 every file was checked and one would be rejected, 2 a usage or
+    configuration error, or a file that was not checked (the setup's fault).
     """
     from validator.cli.check_run import run_check
     from validator.cli.settings import CheckOptions, build_settings
@@ -198,7 +216,9 @@ def check(paths: tuple[str, ...], profile: str | None, probe: str | None, audio:
         scheduler=scheduler, cache_dir=cache_dir, no_cache=no_cache, timeout=timeout,
         exclude=exclude, include_hidden=include_hidden, gitignore=gitignore, quiet=quiet,
         fix_hints=fix_hints, report_files=report_files, max_memory=max_memory,
-        reference_ffprobe=reference_ffprobe)
+        reference_ffprobe=reference_ffprobe, allow_private_urls=allow_private_urls,
+        force_exclude=force_exclude, select=select, ignore=ignore, strict=strict,
+        exit_zero=exit_zero, color=color)
     _notes_to_stderr()
     _on_sigterm(unwind=True)
     try:
@@ -212,7 +232,7 @@ def check(paths: tuple[str, ...], profile: str | None, probe: str | None, audio:
 @click.argument("topic", required=False)
 @click.option("--table", is_flag=True, help="Print the Markdown table of all rules.")
 def explain(topic: str | None, table: bool) -> None:
-    """Explain an API code (e.g. 1204) or a rule (e.g. max-duration)."""
+    """Explain an API code (like 1204) or a rule (like max-duration)."""
     from validator.output.explain import explain as explain_topic
     from validator.output.explain import rules_table
 
@@ -283,8 +303,9 @@ def fix_command(paths: tuple[str, ...], output: str | None, output_dir: str | No
                 output_format: str, progress: bool | None, exclude: tuple[str, ...],
                 include_hidden: bool, gitignore: bool | None, max_trim_loss: float,
                 exact: bool, apply_advice: bool) -> None:
-    """Write copies of failing videos that the API accepts, each made by one FFmpeg command.
+    """Write copies of failing videos that the API accepts.
 
+    Each copy is made by one FFmpeg command.
     PATH is a file or a folder (walked as `check` walks it). Inputs are never
     changed. Exit status: 0 every output passes (or its input already did), 1
     some still fail or cannot be fixed, 2 usage error (such as an existing

@@ -7,6 +7,7 @@ if the run needs it resolved, one of :class:`Settings`.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,12 @@ class CheckOptions:
     max_memory: str | None = None
     reference_ffprobe: str | None = None   # in effect as MEDIA_PREFLIGHT_FFPROBE
     allow_private_urls: bool = False
+    force_exclude: bool = False
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    strict: bool = False
+    exit_zero: bool = False
+    color: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,13 @@ class Settings:
     overrides_source: str = "pyproject.toml"
     report_files: tuple[tuple[str, str], ...] = ()
     max_memory: int | None = DEFAULT_MAX_MEMORY
+    force_exclude: bool = False
+    strict: bool = False
+    exit_zero: bool = False
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    color: str = "auto"
+    precommit: bool = False
 
 
 def build_settings(options: CheckOptions, cwd: Path) -> Settings:
@@ -104,6 +118,13 @@ def build_settings(options: CheckOptions, cwd: Path) -> Settings:
         overrides_source=str(pyproject) if pyproject else "pyproject.toml",
         report_files=tuple(map(_report_file, options.report_files)),
         max_memory=_max_memory(options.max_memory),
+        force_exclude=options.force_exclude,
+        strict=options.strict,
+        exit_zero=options.exit_zero,
+        select=_rule_selection(options.select, "--select"),
+        ignore=_rule_selection(options.ignore, "--ignore"),
+        color=options.color or "auto",
+        precommit=os.environ.get("PRE_COMMIT") == "1",
     )
 
 
@@ -123,6 +144,19 @@ def _report_file(text: str) -> tuple[str, str]:
         raise UsageError(f"--report-file {text!r}: give FORMAT=FILE, FORMAT one of: "
                          f"{', '.join(FORMATTERS)}")
     return name, path
+
+
+def _rule_selection(given: tuple[str, ...], option: str) -> tuple[str, ...]:
+    """Rule ids and API codes (comma-separated or repeated), each checked to exist."""
+    from validator.rules import RULES
+
+    names = tuple(name.strip() for item in given for name in item.split(",") if name.strip())
+    codes = {str(rule.code) for rule in RULES.values() if rule.code is not None}
+    for name in names:
+        if name not in RULES and name not in codes:
+            raise UsageError(f"{option}: unknown rule or code {name!r} (rules: "
+                             f"{', '.join(RULES)}; codes: {', '.join(sorted(codes))})")
+    return names
 
 
 def _pairs(options: CheckOptions) -> tuple[tuple[str, str], ...]:

@@ -15,6 +15,7 @@ class Formatter:
 
     fix_hints = False  # text: show the `fix` command under fixable failures
     profile: Profile | None = None  # the profile checked against (html: its limits drawn)
+    compact = False    # text, under pre-commit: failures and warnings with their fix, one summary
 
     def __init__(self, stream: TextIO, *, quiet: bool = False, color: bool = False) -> None:
         self.stream = stream

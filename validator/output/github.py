@@ -1,6 +1,7 @@
 """GitHub Actions workflow commands: an ``::error``/``::warning`` annotation per finding.
 
-Each annotation names the file (relative to the checkout) and a title with the
+Each annotation names the file (relative to ``GITHUB_WORKSPACE``, the checkout,
+so it attaches whatever the step's ``working-directory``) and a title with the
 rule and code; the message says what is wrong and how to fix it (a checked URL
 is named in the message, as it is no file of the checkout). The run ends
 with the summary grouped by code, as plain lines and as a ``::notice``; when
@@ -15,7 +16,7 @@ import os
 from validator.output.base import Formatter
 from validator.output.locations import display_path, printable
 from validator.output.summary import Examples, markdown_summary
-from validator.output.text import summary_lines
+from validator.output.text import setup_lines, summary_lines
 from validator.records.data import display_text
 from validator.records.findings import Finding, Report, Summary
 from validator.records.redact import is_url
@@ -48,7 +49,8 @@ def annotation(path: str, finding: Finding) -> str:
     message = f"{finding.message}\nFix: {finding.hint}" if finding.hint else finding.message
     if is_url(path):
         return command(finding.severity, f"{path}: {message}", title=title)
-    return command(finding.severity, message, file=display_path(path), title=title)
+    workspace = os.environ.get("GITHUB_WORKSPACE") or None
+    return command(finding.severity, message, file=display_path(path, workspace), title=title)
 
 
 class GithubFormatter(Formatter):
@@ -65,7 +67,7 @@ class GithubFormatter(Formatter):
         self.stream.flush()
 
     def end(self, summary: Summary) -> None:
-        lines = summary_lines(summary)
+        lines = summary_lines(summary) + setup_lines(summary)
         for line in lines:
             self.stream.write(display_text(line) + "\n")
         self.stream.write(command("notice", "\n".join(lines), title=f"{TITLE} summary") + "\n")

@@ -1,9 +1,12 @@
-"""JUnit XML for CI test reports: one testcase per file, one failure per error finding.
+"""JUnit XML for CI test reports: one testcase per file and rule, at most one failure each.
 
-A failure's ``type`` is the API code (the rule id when the rule has none) and
-its message starts with the code. A file that could not be read from disk is
-an ``error`` rather than a failure (exit status 2); warnings go to the
-testcase's ``system-out``. The document is written at the end of the run.
+A file that passes is one passing testcase named by its path. A file that
+fails has one testcase per rule with an error (``path (rule)``), holding one
+``failure`` whose ``type`` is the API code (the rule id when the rule has
+none) and whose message starts with the code; several findings of one rule
+share that failure. A file that was not checked (the setup's fault, exit
+status 2) is one testcase with an ``error``. Warnings go to ``system-out``.
+The document is written at the end of the run.
 """
 
 from __future__ import annotations
@@ -34,20 +37,44 @@ def finding_label(finding: Finding) -> str:
     return xml_text(f"{code}{finding.rule}: {finding.message}")
 
 
-def testcase(report: Report, classname: str) -> ET.Element:
-    """The testcase for one file: failures (or errors) for its error findings."""
-    path = display_path(report.path)
-    case = ET.Element("testcase", name=xml_text(path), classname=classname,
-                      file=xml_text(path), time="0")
-    tag = "error" if report.io_failed else "failure"
-    for finding in report.errors:
-        element = ET.SubElement(case, tag, message=finding_label(finding),
-                                type=str(finding.code or finding.rule))
-        element.text = xml_text(f"{finding_label(finding)}\nFix: {finding.hint}")
-    if report.warnings:
+def _case(report: Report, classname: str, rule: str | None = None) -> ET.Element:
+    path = xml_text(display_path(report.path))
+    name = f"{path} ({xml_text(rule)})" if rule is not None else path
+    return ET.Element("testcase", name=name, classname=classname, file=path, time="0")
+
+
+def _problem(case: ET.Element, tag: str, findings: list[Finding]) -> None:
+    first = findings[0]
+    element = ET.SubElement(case, tag, message=finding_label(first),
+                            type=str(first.code or first.rule))
+    element.text = "\n".join(xml_text(f"{finding_label(f)}\nFix: {f.hint}") for f in findings)
+
+
+def _warnings(case: ET.Element, warnings: list[Finding]) -> None:
+    if warnings:
         out = ET.SubElement(case, "system-out")
-        out.text = "\n".join(f"warning: {finding_label(f)}" for f in report.warnings)
-    return case
+        out.text = "\n".join(f"warning: {finding_label(f)}" for f in warnings)
+
+
+def testcases(report: Report, classname: str) -> list[ET.Element]:
+    """The testcases for one file: one if it passed or was not checked, else one per rule
+    with an error, each with one failure."""
+    if report.ok or report.not_checked:
+        case = _case(report, classname)
+        if report.not_checked:
+            _problem(case, "error", report.errors)
+        _warnings(case, report.warnings)
+        return [case]
+    by_rule: dict[str, list[Finding]] = {}
+    for finding in report.errors:
+        by_rule.setdefault(finding.rule, []).append(finding)
+    cases = []
+    for rule, findings in by_rule.items():
+        case = _case(report, classname, rule)
+        _problem(case, "failure", findings)
+        cases.append(case)
+    _warnings(cases[0], report.warnings)
+    return cases
 
 
 class JunitFormatter(Formatter):
@@ -58,15 +85,16 @@ class JunitFormatter(Formatter):
         self.started = time.monotonic()
         self.timestamp = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
         self.cases: list[ET.Element] = []
-        self.errors = 0
+        self.failures = 0
 
     def report(self, report: Report) -> None:
-        self.cases.append(testcase(report, f"{SUITE_NAME}.{self.profile_name}"))
-        self.errors += report.io_failed
+        cases = testcases(report, f"{SUITE_NAME}.{self.profile_name}")
+        self.cases += cases
+        self.failures += sum(case.find("failure") is not None for case in cases)
 
     def end(self, summary: Summary) -> None:
-        counts = {"tests": str(summary.files), "failures": str(summary.failed - self.errors),
-                  "errors": str(self.errors), "skipped": "0",
+        counts = {"tests": str(len(self.cases)), "failures": str(self.failures),
+                  "errors": str(summary.not_checked), "skipped": "0",
                   "time": f"{time.monotonic() - self.started:.3f}"}
         root = ET.Element("testsuites", {"name": SUITE_NAME, **counts})
         suite = ET.SubElement(root, "testsuite", {

@@ -14,6 +14,8 @@ The run carries ``automationDetails`` (category ``media-preflight/<profile>``)
 and at most :data:`MAX_RESULTS` results, the limit code scanning takes per run:
 past it errors are kept before warnings, and a notification says how many
 results were left out.
+ A file that was not checked (the tool's setup failed on it) is also a tool
+execution notification, and the run's invocation is then not successful.
 """
 
 from __future__ import annotations
@@ -104,6 +106,13 @@ def result_message(finding: Finding, rule: Rule | None, path: str = "") -> str:
     return printable(text)
 
 
+def _notification(path: str, finding: Finding) -> dict[str, Any]:
+    """A file the tool could not check, as a tool execution notification."""
+    return {"level": "error", "descriptor": {"id": finding.rule},
+            "message": {"text": printable(f"{finding.message}\nFix: {finding.hint}")},
+            "locations": [{"physicalLocation": {"artifactLocation": artifact_location(path)}}]}
+
+
 class SarifFormatter(Formatter):
     """The whole run as one SARIF log, written at the end (at most MAX_RESULTS results held)."""
 
@@ -113,8 +122,11 @@ class SarifFormatter(Formatter):
         self.rule_index = {rule_id: index for index, rule_id in enumerate(self.rules)}
         self.kept: dict[str, list[dict[str, Any]]] = {"error": [], "warning": []}
         self.left_out = 0
+        self.notifications: list[dict[str, Any]] = []
 
     def report(self, report: Report) -> None:
+        if report.not_checked:
+            self.notifications += [_notification(report.path, f) for f in report.errors]
         seen: dict[str, int] = {}
         for finding in report.findings:
             occurrence = seen.get(finding.rule, 0)
@@ -166,7 +178,7 @@ class SarifFormatter(Formatter):
         run = {
             "tool": {"driver": driver},
             "automationDetails": {"id": f"{category(self.profile_name)}/"},
-            "invocations": [invocation(left_out)],
+            "invocations": [invocation(left_out, self.notifications)],
             "originalUriBaseIds": {SRCROOT: {"uri": Path.cwd().as_uri().rstrip("/") + "/"}},
             "results": results,
             "properties": {"profile": printable(self.profile_name)},
@@ -174,14 +186,18 @@ class SarifFormatter(Formatter):
         return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
 
-def invocation(left_out: int) -> dict[str, Any]:
-    """The run's invocation; a notification when results were left out."""
-    done: dict[str, Any] = {"executionSuccessful": True}
+def invocation(left_out: int, not_checked: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run's invocation: not successful when a file was not checked (one notification
+    each), and a notification when results were left out."""
+    notes = list(not_checked)
     if left_out:
-        done["toolExecutionNotifications"] = [{
+        notes.append({
             "level": "warning",
             "descriptor": {"id": "results-left-out"},
             "message": {"text": f"{left_out} results left out: code scanning takes at most "
                                 f"{MAX_RESULTS:,} per run (errors were kept first)"},
-        }]
+        })
+    done: dict[str, Any] = {"executionSuccessful": not not_checked}
+    if notes:
+        done["toolExecutionNotifications"] = notes
     return done

@@ -31,6 +31,10 @@ class OutOfMemory(ProbeFailed):
     """The prober reached the memory bound of the process (see :mod:`validator.run.memory`)."""
 
 
+class SetupFailed(Exception):
+    """The backend itself cannot run here (missing or broken); the message says why."""
+
+
 class Backend(Protocol):
     """A probe backend: turns one readable regular file into MediaFacts."""
 
@@ -62,7 +66,8 @@ def precheck(path: str, source: str) -> MediaFacts | None:
     try:
         st = os.stat(path)
     except FileNotFoundError:
-        return problem_facts(path, source, "io", "no such file (deleted or a dangling link)")
+        missing = "a dangling link" if os.path.islink(path) else "no such file or directory"
+        return problem_facts(path, source, "io", missing)
     except PermissionError:
         return problem_facts(path, source, "io", "permission denied")
     except OSError as exc:
@@ -99,10 +104,15 @@ def read_facts(path: str, backend: Backend) -> MediaFacts:
     early = precheck(path, source)
     if early is not None:
         return early
+    missing = backend.unavailable()
+    if missing is not None:
+        return problem_facts(path, source, "setup", missing, _size(path))
     try:
         return backend.read(path)
     except (OutOfMemory, MemoryError) as exc:
         return problem_facts(path, source, "crash", _out_of_memory(exc), _size(path))
+    except SetupFailed as exc:
+        return problem_facts(path, source, "setup", str(exc), _size(path))
     except ProbeFailed as exc:
         return problem_facts(path, source, "parse", str(exc), _size(path))
     except PermissionError:

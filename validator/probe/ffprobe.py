@@ -5,7 +5,9 @@ it is installed. It costs a process per file (about 85 ms), so ``auto`` only
 asks it about files whose verdict is in doubt.
 
 ``MEDIA_PREFLIGHT_FFPROBE`` names another binary; set it to an empty string
-to behave as if there were none.
+to behave as if there were none. A binary named there that is missing or does
+not run is a setup failure: files that need ffprobe are then not checked,
+rather than judged without it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from validator.probe.base import (
     LOCAL_PROTOCOLS,
     OutOfMemory,
     ProbeFailed,
+    SetupFailed,
     chroma_and_depth,
     field_order,
     finite,
@@ -40,13 +43,18 @@ def ffprobe_binary() -> str | None:
     return shutil.which("ffprobe")
 
 
+def configured() -> str | None:
+    """The binary $MEDIA_PREFLIGHT_FFPROBE names, if it names one."""
+    return os.environ.get(ENV_VAR) or None
+
+
 class FfprobeBackend:
     """The ffprobe binary, one process per file."""
 
     name = "ffprobe"
 
     def unavailable(self) -> str | None:
-        if ffprobe_binary() is None:
+        if ffprobe_binary() is None and configured() is None:
             return "no ffprobe on PATH (install FFmpeg, e.g. `apt-get install ffmpeg`)"
         return None
 
@@ -57,12 +65,12 @@ class FfprobeBackend:
     def read(self, path: str) -> MediaFacts:
         import ffmpeg
 
-        binary = ffprobe_binary()
-        if binary is None:
-            raise ProbeFailed(self.unavailable() or "no ffprobe")
+        binary = _working_binary()
         try:
             data = ffmpeg.probe(local_url(path), cmd=binary, v="error",
                                 protocol_whitelist=LOCAL_PROTOCOLS)
+        except OSError as exc:
+            raise SetupFailed(f"ffprobe {binary!r} does not run: {exc.strerror or exc}") from exc
         except ffmpeg.Error as exc:
             reason = _last_line(exc.stderr)
             failure = OutOfMemory if _OUT_OF_MEMORY in reason else ProbeFailed
@@ -96,16 +104,41 @@ def _content_span(binary: str, path: str, start: float) -> float | None:
     return positive(max(ends) - start) if ends else None
 
 
+def _working_binary() -> str:
+    """The ffprobe binary, checked to run; SetupFailed says what is wrong with it."""
+    binary = ffprobe_binary()
+    if binary is None:
+        raise SetupFailed(f"{ENV_VAR}={configured()!r} names no executable file")
+    problem = _broken(binary)
+    if problem is not None:
+        raise SetupFailed(f"ffprobe {binary!r} does not run: {problem}")
+    return binary
+
+
+def _broken(binary: str) -> str | None:
+    status, out = _run_version(binary)
+    if status is None:
+        return "it cannot be started"
+    if status != 0 or not out.startswith("ffprobe"):
+        return f"`-version` exited with status {status} without naming ffprobe"
+    return None
+
+
 @functools.lru_cache(maxsize=4)
-def _version(binary: str) -> str:
+def _run_version(binary: str) -> tuple[int | None, str]:
+    """``binary -version``: its exit status (None when it could not run) and its output."""
     import subprocess
 
     try:
-        out = subprocess.run([binary, "-version"], capture_output=True, text=True,
-                             timeout=10, check=False).stdout
-    except (OSError, subprocess.SubprocessError):
-        return "ffprobe (unknown version)"
-    words = out.split()
+        done = subprocess.run([binary, "-version"], capture_output=True, text=True,
+                              timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return None, ""
+    return done.returncode, done.stdout
+
+
+def _version(binary: str) -> str:
+    words = _run_version(binary)[1].split()
     return f"ffprobe {words[2]}" if len(words) > 2 else "ffprobe (unknown version)"
 
 

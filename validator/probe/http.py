@@ -408,6 +408,8 @@ class RangeReader(io.RawIOBase):
         return target
 
     def readinto(self, buffer: Any) -> int:
+        if self.failure is not None:
+            return 0   # stopped: FFmpeg sees the end (raising again would make PyAV print)
         view = memoryview(buffer).cast("B")
         wanted = len(view) if self.size is None else min(len(view), self.size - self._pos)
         if wanted <= 0:

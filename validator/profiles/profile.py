@@ -3,10 +3,13 @@
 A profile file has ``description``, ``source`` (the documentation its limits come
 from), ``inputs`` (what the endpoint takes: video, audio, image), ``api_codes``
 (false for a platform that is not Akool: findings carry no Akool code), an
-optional ``extends`` (a profile name or a path relative to the file) and a
+optional ``extends`` (a profile name or a path relative to the file; without it,
+the default profile ``akool``, just as for ``[tool.media-preflight]``) and a
 ``[rules.<id>]`` table per rule, holding the rule's options plus ``severity``
-and ``enabled``; a later file overrides what it sets. The shipped profiles live in
-the repository's ``rules/`` folder (inside the wheel: ``validator/profiles/shipped``).
+and ``enabled``; a later file overrides what it sets. The rules about reading the
+file (``file-access``, ``readable``) run under every profile. The shipped profiles
+live in the repository's ``rules/`` folder (inside the wheel:
+``validator/profiles/shipped``).
 """
 
 from __future__ import annotations
@@ -54,7 +57,11 @@ class ActiveRule(NamedTuple):
 
 
 class Profile(NamedTuple):
-    """A resolved profile: the chain of files flattened into the rules to run."""
+    """A resolved profile: the chain of files flattened into the rules to run.
+
+    ``judges`` is the API input it judges a file as: ``video``, or a lipsync
+    pair's ``audio`` (only rules whose ``inputs`` name it run).
+    """
 
     name: str
     description: str
@@ -62,13 +69,20 @@ class Profile(NamedTuple):
     rules: tuple[ActiveRule, ...]
     source: str = ""
     inputs: tuple[str, ...] = ("video",)
+    judges: str = "video"
 
     def takes(self, facts: MediaFacts) -> tuple[ActiveRule, ...]:
         """The rules that judge this file: an image is judged as the image input when the
-        profile takes one, anything else by the rules for the video."""
+        profile takes one, anything else as the input the profile judges (``judges``: the
+        video, or a lipsync pair's audio)."""
         if facts.is_image and "image" in self.inputs:
             return tuple(active for active in self.rules if "image" in active.rule.inputs)
-        return tuple(active for active in self.rules if active.rule.inputs != ("image",))
+        return self.running
+
+    @property
+    def running(self) -> tuple[ActiveRule, ...]:
+        """The rules that judge this profile's input (``judges``)."""
+        return tuple(a for a in self.rules if self.judges in a.rule.inputs)
 
     @property
     def digest(self) -> str:
@@ -200,6 +214,8 @@ def _extends(path: Path, data: dict[str, Any]) -> str | None:
     extends = data.get("extends")
     if extends is not None and not isinstance(extends, str):
         _parse(str(path), data)   # raises, naming the key
+    if extends is None and path.parent != profiles_dir().resolve():
+        extends = DEFAULT_PROFILE
     return extends
 
 
@@ -262,8 +278,17 @@ def _flatten(name: str, layers: list[tuple[str, ProfileFile]]) -> Profile:
                           for rule_id, table in merged.items())
         if rule is not None)
     return Profile(name=name, description=heading.description,
-                   sources=tuple(source for source, _ in layers), rules=active,
+                   sources=tuple(source for source, _ in layers),
+                   rules=_with_always(active, heading.api_codes),
                    source=heading.source, inputs=heading.inputs)
+
+
+def _with_always(active: tuple[ActiveRule, ...], api_codes: bool) -> tuple[ActiveRule, ...]:
+    """The rules that run under every profile first (as errors), then the profile's own."""
+    always = tuple(ActiveRule(rule=rule, severity="error", options=rule.options(),
+                              code=rule.code if api_codes else None)
+                   for rule in RULES.values() if rule.always)
+    return always + tuple(a for a in active if not a.rule.always)
 
 
 def _activate(rule_id: str, table: dict[str, Any], source: str,
@@ -283,6 +308,10 @@ def _activate(rule_id: str, table: dict[str, Any], source: str,
         options = validate_options(rule, option_data)
     except ValidationError as exc:
         raise ProfileError(f"{source}: {first_error(exc, f'rules.{rule_id}')}") from None
+    if rule.always and (not settings.enabled or settings.severity == "warning"):
+        key = "enabled" if not settings.enabled else "severity"
+        raise ProfileError(f"{source}: rules.{rule_id}.{key}: this rule always runs as an error "
+                           "(a file that cannot be read as media never passes)")
     if not settings.enabled:
         return None
     return ActiveRule(rule=rule, severity=settings.severity or rule.severity, options=options,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any, Literal, NamedTuple
 
-ProblemKind = Literal["io", "parse", "lfs-pointer", "timeout", "crash", "remote"]
+ProblemKind = Literal["io", "parse", "lfs-pointer", "timeout", "crash", "setup", "remote"]
 FieldOrder = Literal["progressive", "tt", "bb", "tb", "bt"]
 IMAGE_CODECS = frozenset({"png", "mjpeg", "webp", "bmp", "tiff", "jpeg2000"})
 _IMAGE_CONTAINERS = ("_pipe", "image2", "PNG", "JPEG", "WebP", "BMP", "TIFF")
@@ -105,8 +105,10 @@ class MediaFacts(NamedTuple):
 
     ``problem`` is set when the file could not be read as media at all;
     ``problem_kind`` tells a file-system failure (``io``) from a file that is
-    there but is not readable media (``parse``, ``lfs-pointer``, ``timeout``),
-    and a URL whose media was not read (``remote``: see ``remote.failure``).
+    there but is not readable media (``parse``, ``lfs-pointer``, ``crash``: the
+    prober died on it), a probe that ran past the time limit (``timeout``) or a
+    prober that is missing or broken (``setup``), and a URL whose media was not
+    read (``remote``: see ``remote.failure``).
     ``brand``, ``moov_first`` and ``edit_lists`` come from the container's header
     (:mod:`validator.probe.mp4`). For a URL, ``remote`` says how the server answered
     and ``bytes_read`` how many bytes of it were read; ``partner`` is set on a lipsync
@@ -156,7 +158,7 @@ class MediaFacts(NamedTuple):
     def not_media(self) -> bool:
         """True when the file is there but is no media a prober could read (as opposed to a
         file-system failure or a URL the server would not serve)."""
-        return self.problem_kind in ("parse", "lfs-pointer", "timeout", "crash")
+        return self.problem_kind in ("parse", "lfs-pointer", "crash")
 
     @property
     def readable(self) -> bool:

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
-from validator.records.data import printable_text, to_json
+from validator.records.data import printable_text, to_data, to_json
 from validator.records.facts import MediaFacts
 from validator.records.redact import is_url, redact_url
 
 Severity = Literal["error", "warning"]
+Status = Literal["passed", "failed", "not-checked"]
 Value = float | int | str | list[str] | None
+
+NOT_CHECKED_KINDS = ("io", "timeout", "setup")
+"""Problems of the machine, not of the file: the file was not checked, so no API code applies."""
 
 
 class Finding(NamedTuple):
@@ -35,12 +40,19 @@ def printable_path(path: str) -> str:
 
 
 class Report(NamedTuple):
-    """The verdict for one file: ``ok`` is false when any finding is an error."""
+    """The verdict for one file: ``ok`` is false when any finding is an error.
+
+    ``status`` is ``passed`` or ``failed`` for a file that was checked, and
+    ``not-checked`` when the tool's own setup kept it from checking the file
+    (it could not be read from disk, a prober is missing or broken, the probe
+    ran past the time limit).
+    """
 
     path: str
     ok: bool
-    codes: list[int]
-    findings: list[Finding]
+    status: Status = "passed"
+    codes: list[int] = []
+    findings: list[Finding] = []
     media: MediaFacts | None = None
 
     @classmethod
@@ -53,13 +65,15 @@ class Report(NamedTuple):
         shown = printable_path(path)
         if media is not None and media.path != shown:
             media = media._replace(path=shown)
-        return cls(path=shown, ok=not errors, codes=codes, findings=findings, media=media)
+        return cls(path=shown, ok=not errors, status=_status(errors, media), codes=codes,
+                   findings=findings, media=media)
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Report:
         """A report back from its JSON data (see :func:`validator.records.data.to_data`)."""
         media = data.get("media")
-        return cls(path=data["path"], ok=data["ok"], codes=list(data["codes"]),
+        return cls(path=data["path"], ok=data["ok"], status=data["status"],
+                   codes=list(data["codes"]),
                    findings=[Finding(**finding) for finding in data["findings"]],
                    media=MediaFacts.from_data(media) if media is not None else None)
 
@@ -79,9 +93,24 @@ class Report(NamedTuple):
         return [f for f in self.findings if f.severity == "warning"]
 
     @property
-    def io_failed(self) -> bool:
-        """True when the file could not be read from disk at all (exit status 2)."""
-        return self.media is not None and self.media.problem_kind == "io"
+    def not_checked(self) -> bool:
+        """True when the file was not checked (exit status 2): see ``status``."""
+        return self.status == "not-checked"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready data the CLI prints for this file (``--format json``)."""
+        data: dict[str, Any] = to_data(self)
+        return data
+
+    def to_json(self) -> str:
+        """The JSON text the CLI prints for this file (one line of ``--format jsonl``)."""
+        return to_json(self)
+
+
+def _status(errors: list[Finding], media: MediaFacts | None) -> Status:
+    if media is not None and media.problem_kind in NOT_CHECKED_KINDS:
+        return "not-checked"
+    return "failed" if errors else "passed"
 
 
 class StoredReport(Report):
@@ -107,36 +136,49 @@ def report_json(report: Report) -> str:
 
 @dataclass
 class Summary:
-    """Counts over a run: files, files passed, files failed, files with warnings.
+    """Counts over a run: files, and of them passed, failed, not checked, with warnings.
 
-    ``io_errors`` and ``by_code`` serve the exit status and the text summary;
-    they are not part of the JSON summary.
+    ``by_code`` (failed files by API code), ``by_rule`` (failed files by the
+    rule of a finding without a code) and ``by_setup`` (files not checked, by
+    how to fix the setup) serve the text summary; they are not part of the JSON
+    summary.
     """
 
     files: int = 0
     passed: int = 0
     failed: int = 0
+    not_checked: int = 0
     warnings: int = 0
-    io_errors: int = field(default=0, metadata={"exclude": True})
     by_code: dict[int, int] = field(default_factory=dict, metadata={"exclude": True})
+    by_rule: dict[str, int] = field(default_factory=dict, metadata={"exclude": True})
+    by_setup: dict[str, int] = field(default_factory=dict, metadata={"exclude": True})
 
     def add(self, report: Report) -> None:
         """Count one more report."""
         self.files += 1
-        if report.ok:
+        if report.status == "passed":
             self.passed += 1
-        else:
+        elif report.status == "failed":
             self.failed += 1
+        else:
+            self.not_checked += 1
         if report.warnings:
             self.warnings += 1
-        if report.io_failed:
-            self.io_errors += 1
         for code in report.codes:
             self.by_code[code] = self.by_code.get(code, 0) + 1
+        if report.status == "failed":
+            _count(self.by_rule, sorted({f.rule for f in report.errors if f.code is None}))
+        elif report.status == "not-checked":
+            _count(self.by_setup, dict.fromkeys(f.hint for f in report.errors))
 
     @property
     def exit_status(self) -> int:
-        """0 all pass, 1 any error finding, 2 a file could not be read from disk."""
-        if self.io_errors:
+        """0 all pass, 1 a checked file fails, 2 a file was not checked."""
+        if self.not_checked:
             return 2
         return 1 if self.failed else 0
+
+
+def _count(counts: dict[str, int], keys: Iterable[str]) -> None:
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1

@@ -78,7 +78,7 @@ class FixResult(BaseModel):
             return "fixed" if self.ok else "still-fails"
         if self.command:
             return "planned"
-        if self.report is not None and self.report.io_failed:
+        if self.report is not None and self.report.not_checked:
             return "not-checked"
         return "passes" if self.ok else "cannot-fix"
 

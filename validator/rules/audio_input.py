@@ -3,8 +3,10 @@
 The lipsync endpoint takes a video and a separate audio. Checked as a pair
 (check VIDEO --audio AUDIO, --pairs FILE, validate(video, audio=...)), the
 audio gets its own report: it must be a file FFmpeg can open and hold an audio
-stream (a video file with a soundtrack is audio enough). Says nothing about a
-file checked on its own.
+stream (a video file with a soundtrack is audio enough). An audio file named
+alone under a profile that judges audio (under ``akool-lipsync``, as its
+pre-commit hook passes it) is judged the same way; these rules say nothing
+about a video.
 """
 
 from __future__ import annotations
@@ -21,8 +23,6 @@ class Options(NamedTuple):
 
 
 def check(facts: MediaFacts, options: Options) -> Iterator[Violation]:
-    if facts.partner is None:
-        return
     limit = options.max_seconds
     if facts.not_media:
         yield Violation(f"not readable as audio: {facts.problem}")

@@ -64,7 +64,8 @@ class Rule(NamedTuple):
     ``options`` is the NamedTuple of the rule's options and ``constraints`` maps
     an option to pydantic ``Field`` arguments (``{"max_seconds": {"gt": 0}}``).
     ``inputs`` names the API inputs the rule judges: ``video`` (the video or
-    ``url`` field) and/or ``audio`` (a lipsync pair's ``audio_url``).
+    ``url`` field) and/or ``audio`` (a lipsync pair's ``audio_url``). An
+    ``always`` rule runs under every profile, as an error.
     """
 
     id: str
@@ -80,6 +81,7 @@ class Rule(NamedTuple):
     describe: Describe | None = None
     applies_to_unreadable: bool = False
     inputs: tuple[str, ...] = ("video",)
+    always: bool = False
 
     def run(self, facts: MediaFacts, options: RuleOptions) -> Iterator[Violation]:
         """The rule's violations (none for unreadable files, unless it is about them)."""

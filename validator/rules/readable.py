@@ -1,9 +1,13 @@
-"""1209 — the file must be media that FFmpeg can open.
+"""1208 — the file must be media that FFmpeg can parse.
 
 A file no prober can parse (empty, truncated before its header, corrupt, not
-media at all) is rejected by the API as "upload a video in another encoding
-format". A Git LFS pointer (a small text file standing in for the video on a
-machine without LFS) is reported as such.
+media at all, or one that crashes the prober) is rejected by the API with
+"video parsing error". A Git LFS pointer (a small text file standing in for
+the video on a machine without LFS) is reported as such. A file that parses
+but holds no video stream, or an unsupported codec, is 1209 (``video-codec``).
+
+This rule always runs, whatever the profile says: a file that cannot be read
+as media never passes.
 
 Doubt: when FFmpeg's libraries in-process cannot open a file, ffprobe (the
 API's prober) is asked too, since FFmpeg versions differ in what they accept.
@@ -43,9 +47,9 @@ def describe(facts: MediaFacts) -> str:
 
 RULE = Rule(
     id="readable",
-    code=1209,
+    code=1208,
     severity="error",
-    summary="the file is media FFmpeg can open",
+    summary="the file is media FFmpeg can parse",
     hint="Re-export the video from its source, e.g. "
     "`ffmpeg -i in.mov -c:v libx264 -c:a aac out.mp4`; for a Git LFS pointer run `git lfs pull`.",
     doc=docstring(__doc__),
@@ -53,4 +57,5 @@ RULE = Rule(
     doubt=doubt,
     describe=describe,
     applies_to_unreadable=True,
+    always=True,
 )

@@ -1,8 +1,11 @@
-"""Which files a run looks at: named files always, media files found under named folders.
+"""Which files a run looks at: named files always, video files found under named folders.
 
-Folders are walked lazily (the first file is probed before the walk ends),
-sorted for stable output, hidden entries skipped unless asked, symlinked
-folders followed once (a link loop is walked only once). With ``gitignore``,
+Each file is given once, however often it is named or reached (``check a a/b``).
+With ``force_exclude`` (ruff's ``--force-exclude``), ``exclude`` applies to the
+files named too, as pre-commit names every file it passes. Folders are walked
+lazily (the first file is probed before the walk ends), sorted for stable
+output, hidden entries skipped unless asked, symlinked folders followed once
+(a link loop is walked only once). With ``gitignore``,
 in a git repository, what git would ignore is skipped too: the ``.gitignore``
 files met on the way down, those above the walked folder up to the
 repository's root, and its ``.git/info/exclude`` (not the user's global
@@ -17,17 +20,14 @@ import stat
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
+from validator.records.extensions import VIDEO_EXTENSIONS, is_video_name
+
 if TYPE_CHECKING:
     import logging
 
     from pathspec import GitIgnoreSpec
 
-MEDIA_EXTENSIONS = frozenset({
-    ".mp4", ".m4v", ".mov", ".qt", ".mkv", ".webm", ".avi", ".flv", ".f4v", ".wmv", ".asf",
-    ".mpg", ".mpeg", ".mpe", ".m1v", ".m2v", ".vob", ".ts", ".mts", ".m2ts", ".m2t", ".3gp",
-    ".3g2", ".ogv", ".ogg", ".ogm", ".gif", ".mxf", ".dv", ".divx", ".rm", ".rmvb", ".y4m",
-    ".h264", ".h265", ".hevc", ".264", ".265", ".ivf", ".nut", ".m4a", ".mj2",
-})
+MEDIA_EXTENSIONS = VIDEO_EXTENSIONS
 
 
 class WalkError(NamedTuple):
@@ -38,8 +38,8 @@ class WalkError(NamedTuple):
 
 
 def is_media_name(name: str) -> bool:
-    """Whether a file name has a media extension (case-insensitive)."""
-    return os.path.splitext(name)[1].lower() in MEDIA_EXTENSIONS
+    """Whether a file name is a video's, which a folder walk takes (case-insensitive)."""
+    return is_video_name(name)
 
 
 def excluded(path: str, root: str, patterns: tuple[str, ...]) -> bool:
@@ -102,13 +102,35 @@ def _git_skips(name: str, path: str, kind: str, rules: IgnoreRules) -> bool:
 
 
 def discover(paths: Iterable[str], exclude: tuple[str, ...] = (),
-             include_hidden: bool = False, gitignore: bool = False) -> Iterator[str | WalkError]:
-    """Yield files to check: each named path that is not a folder, and media under folders."""
+             include_hidden: bool = False, gitignore: bool = False,
+             force_exclude: bool = False, once: bool = True) -> Iterator[str | WalkError]:
+    """Yield files to check, each once: every named path that is not a folder (unless
+    ``force_exclude`` and excluded), and the videos under named folders.
+
+    One folder's walk never gives a path twice, so only a run of several paths keeps
+    the set of paths given so far (by absolute path). Without ``once`` (lipsync pairs,
+    where one video may go with two voices) a path named twice is given twice.
+    """
+    paths = list(paths)
+    found = _found(paths, exclude, include_hidden, gitignore, force_exclude)
+    if len(paths) < 2 or not once:
+        yield from found
+        return
+    seen: set[str] = set()
+    for item in found:
+        key = os.path.abspath(item if isinstance(item, str) else item.path)
+        if key not in seen:
+            seen.add(key)
+            yield item
+
+
+def _found(paths: Iterable[str], exclude: tuple[str, ...], include_hidden: bool,
+           gitignore: bool, force_exclude: bool) -> Iterator[str | WalkError]:
     for path in paths:
         if os.path.isdir(path):
             rules = enclosing_ignore_rules(path) if gitignore else None
             yield from _walk(path, exclude, include_hidden, rules)
-        else:
+        elif not (force_exclude and excluded(path, os.curdir, exclude)):
             yield path
 
 

@@ -108,7 +108,7 @@ class Scheduler:
             return
         for key, report in zip(batch.keys, self._reports[batch], strict=True):
             failed = report.media is not None and report.media.problem_kind in (
-                "io", "timeout", "crash")
+                "io", "timeout", "crash", "setup")
             if key is not None and not failed:
                 self.cache.put(key, report)
 
