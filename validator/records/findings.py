@@ -50,10 +50,10 @@ class Report(NamedTuple):
 
     path: str
     ok: bool
-    status: Status = "passed"
     codes: list[int] = []
     findings: list[Finding] = []
     media: MediaFacts | None = None
+    status: Status = "passed"
 
     @classmethod
     def from_findings(
