@@ -25,15 +25,17 @@ PATH = "clip.mp4"
 
 def reading(source: str, fps: float | None = 25.0, declared: float | None = None,
             duration: float | None = 10.0, fragmented: bool = False,
-            problem: ProblemKind | None = None) -> MediaFacts:
-    """One backend's facts of an H.264/AAC clip (or of a file it could not read)."""
+            problem: ProblemKind | None = None, header: float | None = None,
+            window: float | None = None) -> MediaFacts:
+    """One backend's facts of an H.264/AAC clip (or of a file it could not read); ``header``
+    is the MP4 movie header's duration, ``window`` the rate over the first seconds."""
     if problem is not None:
         return MediaFacts(path=PATH, source=source, size_bytes=1000, problem=f"{problem} trouble",
                           problem_kind=problem)
     return MediaFacts(path=PATH, source=source, size_bytes=1_000_000, container="mp4",
-                      duration_s=duration, fragmented=fragmented,
+                      duration_s=duration, fragmented=fragmented, header_duration_s=header,
                       video=(VideoStream(index=0, codec="h264", avg_fps=fps,
-                                         declared_fps=declared),),
+                                         declared_fps=declared, window_fps=window),),
                       audio=(AudioStream(index=1, codec="aac", channels=2),))
 
 
@@ -76,15 +78,31 @@ class Row(NamedTuple):
     decided_by: str
 
 
-UNCERTAIN_FPS = ("max-frame-rate", "uncertain: FFmpeg (in-process) reads 60.3 fps, MediaInfo "
-                 "reads 59.9 fps (60.3 fps is within 1 % of the limit); the API measures with "
-                 "FFmpeg — install ffprobe to confirm")
 UNRESOLVED_FPS = ("max-frame-rate", "uncertain: 60.3 fps is within 1 % of the limit "
                   "(MediaInfo reading); the API's FFmpeg may judge it otherwise — install "
                   "ffprobe to confirm")
 FRAGMENTED = ("max-duration", "uncertain: fragmented MP4: FFmpeg versions read its duration "
               "differently (some far longer than the content) (FFmpeg (in-process) reading)")
 NO_FPS = ("max-frame-rate", "average frame rate unknown: cannot check the 60 fps limit")
+NO_DURATION = ("max-duration", "container duration unknown: cannot check the 60 s limit")
+UNCERTAIN_DURATION = ("max-duration", "uncertain: FFmpeg (in-process) reads no duration, "
+                      "MediaInfo reads 75 s (no container duration); the API measures with "
+                      "FFmpeg — install ffprobe to confirm")
+FRAGMENTED_DECIDED = ("max-duration", "uncertain: the reference ffprobe 6.1: 90 s (fails: 1204), "
+                      "which decides; FFmpeg (in-process): 30 s (passes)")
+NO_DURATION_DECIDED = ("max-duration", "uncertain: the reference ffprobe 6.1: 75 s (fails: 1204), "
+                       "which decides; FFmpeg (in-process): no duration (passes)")
+HEADER_DECIDES_FAIL = ("max-duration", "uncertain: the reference ffprobe 6.1: 65 s (fails: 1204), "
+                       "which decides; FFmpeg 6.0 and newer: 50 s (passes)")
+HEADER_DECIDES_PASS = ("max-duration", "uncertain: the reference ffprobe 6.1: 50 s (passes), "
+                       "which decides; FFmpeg 5.x and older (the movie header): 65 s "
+                       "(fails: 1204)")
+HEADER_SPLIT = ("max-duration", "uncertain: the verdict depends on the API's FFmpeg release: "
+                "FFmpeg 6.0 and newer: 50 s (passes); FFmpeg 5.x and older (the movie header): "
+                "65 s (fails: 1204)")
+WINDOW_SPLIT = ("max-frame-rate", "uncertain: the verdict depends on the API's FFmpeg release: "
+                "FFmpeg 6.0 and newer: 30 fps (passes); FFmpeg 5.x and older (estimating the rate "
+                "from more of the start): 120 fps (fails: 1210)")
 
 ROWS = [
     # A clear reading is final: nobody else is asked, whether ffprobe is there or not.
@@ -92,40 +110,80 @@ ROWS = [
     Row("clear fail", libav(duration=75.0), mediainfo(), None, ["libav"], [1204], [], "libav"),
     Row("constant 60 fps is solid", libav(fps=60.0, declared=60.0), mediainfo(), ffprobe(),
         ["libav"], [], [], "libav"),
-    # A doubted reading goes to ffprobe when it is installed: its reading decides, silently.
-    Row("borderline, ffprobe passes it", libav(fps=60.3), mediainfo(),
-        ffprobe(fps=60.0, declared=60.0), ["libav", "ffprobe"], [], [], "ffprobe"),
-    Row("borderline, ffprobe fails it", libav(fps=59.9), mediainfo(), ffprobe(fps=60.5),
-        ["libav", "ffprobe"], [1210], [], "ffprobe"),
-    Row("1 ms timestamps, ffprobe agrees", libav(fps=1000.0, declared=30.0), mediainfo(),
-        ffprobe(fps=1000.0, declared=30.0), ["libav", "ffprobe"], [1210], [], "ffprobe"),
+    # Doubts every FFmpeg release settles alike cost no second reading: libav decides, silently,
+    # even where ffprobe or MediaInfo would read it otherwise.
+    Row("borderline over: libav decides, ffprobe not asked", libav(fps=60.3), mediainfo(),
+        ffprobe(fps=60.0, declared=60.0), ["libav"], [1210], [], "libav"),
+    Row("borderline under: libav decides, ffprobe not asked", libav(fps=59.9), mediainfo(),
+        ffprobe(fps=60.5), ["libav"], [], [], "libav"),
+    Row("borderline, no ffprobe: MediaInfo not asked", libav(fps=60.3), mediainfo(fps=59.9),
+        None, ["libav"], [1210], [], "libav"),
+    Row("1 ms timestamps: libav decides", libav(fps=1000.0, declared=30.0), mediainfo(),
+        ffprobe(fps=30.0, declared=30.0), ["libav"], [1210], [], "libav"),
+    Row("libav cannot open it: 1208, ffprobe not asked", libav(problem="parse"), mediainfo(),
+        ffprobe(), ["libav"], [1208], [], "libav"),
+    # The doubts that remain go to ffprobe, whose reading decides and names the one it overrules.
     Row("fragmented, ffprobe reads it long", libav(duration=30.0, fragmented=True), mediainfo(),
-        ffprobe(duration=90.0, fragmented=True), ["libav", "ffprobe"], [1204], [], "ffprobe"),
-    Row("libav cannot open it, ffprobe can", libav(problem="parse"), mediainfo(), ffprobe(),
-        ["libav", "ffprobe"], [], [], "ffprobe"),
+        ffprobe(duration=90.0, fragmented=True), ["libav", "ffprobe"], [1204],
+        [FRAGMENTED_DECIDED], "ffprobe"),
+    Row("fragmented, ffprobe agrees", libav(duration=30.0, fragmented=True), mediainfo(),
+        ffprobe(duration=30.0, fragmented=True), ["libav", "ffprobe"], [], [], "ffprobe"),
+    Row("no container duration, ffprobe reads it long", libav(duration=None), mediainfo(),
+        ffprobe(duration=75.0), ["libav", "ffprobe"], [1204], [NO_DURATION_DECIDED], "ffprobe"),
     # Without ffprobe, MediaInfo is the second opinion: agreement is silent, disagreement warns.
-    Row("borderline, MediaInfo agrees", libav(fps=60.3), mediainfo(fps=60.3), None,
-        ["libav", "mediainfo"], [1210], [], "libav"),
-    Row("borderline, MediaInfo disagrees", libav(fps=60.3), mediainfo(fps=59.9), None,
-        ["libav", "mediainfo"], [1210], [UNCERTAIN_FPS], "libav"),
-    Row("ffprobe loses the file: as without it", libav(fps=60.3), mediainfo(fps=59.9),
-        ffprobe(problem="io"), ["libav", "ffprobe", "mediainfo"], [1210], [UNCERTAIN_FPS],
-        "libav"),
+    Row("no container duration, MediaInfo agrees", libav(duration=None), mediainfo(duration=None),
+        None, ["libav", "mediainfo"], [], [NO_DURATION], "libav"),
+    Row("no container duration, MediaInfo disagrees", libav(duration=None),
+        mediainfo(duration=75.0), None, ["libav", "mediainfo"], [],
+        [NO_DURATION, UNCERTAIN_DURATION], "libav"),
+    Row("ffprobe loses the file: as without it", libav(duration=None), mediainfo(duration=75.0),
+        ffprobe(problem="io"), ["libav", "ffprobe", "mediainfo"], [],
+        [NO_DURATION, UNCERTAIN_DURATION], "libav"),
+    # A second opinion that blows up settles nothing: the first reading stands, with its doubts.
+    Row("ffprobe times out: as without it", libav(duration=None), mediainfo(duration=75.0),
+        ffprobe(problem="timeout"), ["libav", "ffprobe", "mediainfo"], [],
+        [NO_DURATION, UNCERTAIN_DURATION], "libav"),
+    Row("MediaInfo crashes: libav stands", libav(duration=None), mediainfo(problem="crash"), None,
+        ["libav", "mediainfo"], [], [NO_DURATION], "libav"),
+    Row("MediaInfo loses every stream: libav stands", libav(duration=None),
+        mediainfo(duration=75.0)._replace(video=(), audio=()), None, ["libav", "mediainfo"], [],
+        [NO_DURATION], "libav"),
     Row("an FFmpeg-version quirk only ffprobe settles", libav(duration=30.0, fragmented=True),
         mediainfo(duration=30.0), None, ["libav", "mediainfo"], [], [FRAGMENTED], "libav"),
+    Row("ffprobe crashes on the quirk: it stays open", libav(duration=30.0, fragmented=True),
+        mediainfo(duration=30.0), ffprobe(problem="crash"), ["libav", "ffprobe", "mediainfo"],
+        [], [FRAGMENTED], "libav"),
     Row("a rule that already warns is not warned twice", libav(fps=None), mediainfo(fps=None),
         None, ["libav", "mediainfo"], [], [NO_FPS], "libav"),
-    # Without PyAV, MediaInfo reads first; a doubt nobody settles is a warning.
+    # Where FFmpeg releases read the file on different sides of a limit (the movie header
+    # against the tracks, the rate of the first seconds), the reference ffprobe decides and
+    # the other reading is named; without it the file is warned, not failed.
+    Row("releases split, ffprobe reads the header", libav(duration=50.0, header=65.0),
+        mediainfo(), ffprobe(duration=65.0), ["libav", "ffprobe"], [1204],
+        [HEADER_DECIDES_FAIL], "ffprobe"),
+    Row("releases split, ffprobe reads the tracks", libav(duration=50.0, header=65.0),
+        mediainfo(), ffprobe(duration=50.0), ["libav", "ffprobe"], [],
+        [HEADER_DECIDES_PASS], "ffprobe"),
+    Row("releases split, no ffprobe", libav(duration=50.0, header=65.0), mediainfo(duration=65.0),
+        None, ["libav"], [], [HEADER_SPLIT], "libav"),
+    Row("releases differ on the same side: no split", libav(duration=50.0, header=55.0),
+        mediainfo(), ffprobe(), ["libav"], [], [], "libav"),
+    Row("early rate split, no ffprobe", libav(fps=30.0, window=120.0), mediainfo(), None,
+        ["libav"], [], [WINDOW_SPLIT], "libav"),
+    # Without PyAV, MediaInfo reads first: its doubts (near a limit too) go to ffprobe, which
+    # decides; a doubt nobody settles is a warning.
     Row("no libav, no ffprobe: the doubt is said", None, mediainfo(fps=60.3), None,
         ["mediainfo"], [1210], [UNRESOLVED_FPS], "mediainfo"),
     Row("no libav, no ffprobe, already warned", None, mediainfo(fps=None), None,
         ["mediainfo"], [], [NO_FPS], "mediainfo"),
+    Row("no libav, borderline, ffprobe agrees", None, mediainfo(fps=60.3), ffprobe(fps=60.3),
+        ["mediainfo", "ffprobe"], [1210], [], "ffprobe"),
     Row("no libav, ffprobe decides", None, mediainfo(fps=60.3), ffprobe(fps=59.94),
         ["mediainfo", "ffprobe"], [], [], "ffprobe"),
     # A file-system failure or an LFS pointer is final, doubts or not.
     Row("unreadable file", libav(problem="io"), mediainfo(), ffprobe(), ["libav"], [], [],
         "libav"),
-    Row("LFS pointer", libav(problem="lfs-pointer"), mediainfo(), ffprobe(), ["libav"], [1209],
+    Row("LFS pointer", libav(problem="lfs-pointer"), mediainfo(), ffprobe(), ["libav"], [1208],
         [], "libav"),
 ]
 
@@ -149,14 +207,43 @@ def test_auto_arbitration(row: Row) -> None:
     assert report.media is not None and report.media.source.startswith(row.decided_by)
 
 
-def test_an_unreadable_file_is_a_file_access_error() -> None:
+def test_an_unreadable_file_is_a_file_access_error_and_not_checked() -> None:
     report, _ = arbitrate(BY_NAME["unreadable file"])
     assert [(f.rule, f.code, f.severity) for f in report.findings] == \
         [("file-access", None, "error")]
+    assert report.status == "not-checked"
+
+
+def test_a_prober_timeout_is_not_checked() -> None:
+    report, probes = arbitrate(Row("timeout", libav(problem="timeout"), mediainfo(), ffprobe(),
+                                   [], [], [], ""))
+    assert probes.asked == ["libav"]
+    assert [(f.rule, f.code, f.severity) for f in report.findings] == \
+        [("file-access", None, "error")]
+    assert report.status == "not-checked" and report.codes == []
+
+
+def test_a_file_ffmpeg_cannot_parse_fails_readable_with_1208() -> None:
+    report, _ = arbitrate(BY_NAME["libav cannot open it: 1208, ffprobe not asked"])
+    assert [(f.rule, f.code, f.severity) for f in report.findings] == \
+        [("readable", 1208, "error")]
+    assert report.status == "failed"
 
 
 def test_uncertainty_warnings_keep_the_rule_code_and_say_how_to_settle_it() -> None:
-    report, _ = arbitrate(BY_NAME["borderline, MediaInfo disagrees"])
+    report, _ = arbitrate(BY_NAME["no libav, no ffprobe: the doubt is said"])
     [warning] = report.warnings
     assert (warning.code, warning.severity) == (1210, "warning")
     assert warning.hint == "Check with ffprobe (install FFmpeg) or keep clear of the limit."
+
+
+def test_a_release_split_warns_with_the_rule_code_and_names_the_reference() -> None:
+    report, _ = arbitrate(BY_NAME["releases split, no ffprobe"])
+    [warning] = report.warnings
+    assert (warning.code, warning.severity, report.status) == (1204, "warning", "passed")
+    assert warning.hint == ("Name the API's release with --reference-ffprobe, "
+                            "or keep clear of the limit.")
+    decided, _ = arbitrate(BY_NAME["releases split, ffprobe reads the header"])
+    [warning] = decided.warnings
+    assert (warning.code, warning.severity, decided.status) == (1204, "warning", "failed")
+    assert warning.hint == "If the API runs another FFmpeg release, keep clear of the limit."

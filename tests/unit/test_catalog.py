@@ -26,12 +26,30 @@ def test_one_hook_per_shipped_profile() -> None:
     assert [hook["id"] for hook in hooks] == [hook.id for hook in HOOKS]
     assert {hook.profile for hook in HOOKS} == set(shipped_profiles())
     by_id = {hook["id"]: hook for hook in hooks}
-    assert by_id["media-preflight"]["entry"] == "media-preflight check"
+    assert by_id["media-preflight"]["entry"] == "media-preflight check --force-exclude"
     assert by_id["media-preflight-lipsync"]["entry"] == \
-        "media-preflight check --profile akool-lipsync"
+        "media-preflight check --force-exclude --profile akool-lipsync"
+    assert by_id["media-preflight-lipsync"]["files"] == files_regex(audio=True)
+    for hook in HOOKS:
+        expected_id = {"akool": "media-preflight", "akool-lipsync": "media-preflight-lipsync"}.get(
+            hook.profile, f"media-preflight-{hook.profile}")
+        assert hook.id == expected_id
     for hook in hooks:
         assert hook["language"] == "python" and hook["types"] == ["binary"]
-        assert hook["files"] == files_regex() and hook["require_serial"] is False
+        assert hook["entry"].startswith("media-preflight check --force-exclude")
+        assert hook["require_serial"] is False
+        if hook["id"] != "media-preflight-lipsync":
+            assert hook["files"] == files_regex()
+            assert hook["entry"] in ("media-preflight check --force-exclude",
+                                     "media-preflight check --force-exclude --profile "
+                                     + hook["id"].removeprefix("media-preflight-"))
+
+
+def test_only_the_lipsync_hook_takes_audio() -> None:
+    assert re.search(files_regex(audio=True), "voice.M4A")
+    assert re.search(files_regex(audio=True), "clip.mp4")
+    assert not re.search(files_regex(), "voice.m4a")
+    assert [hook.id for hook in HOOKS if hook.audio] == ["media-preflight-lipsync"]
 
 
 @pytest.mark.parametrize("name", ["clip.mp4", "CLIP.MP4", "a/b/Take 2.MoV", "x.webm", "y.M2TS"])

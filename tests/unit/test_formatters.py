@@ -44,22 +44,23 @@ MANY = Report.from_findings(MANY_NAME, [
     finding("audio-present", "no audio stream"), finding("max-duration", "61 s > 60 s"),
     finding("video-codec", "mpeg4 is not accepted"), finding("max-frame-rate", "120 fps > 60 fps"),
 ], None)
-MISSING = Report.from_findings("missing.mp4", [
-    Finding(rule="file-access", code=None, severity="error",
-            message="cannot read the file: no such file")],
+MISSING = Report.from_findings(
+    "missing.mp4", [finding("file-access", "cannot read the file: no such file")],
     MediaFacts(path="missing.mp4", source="libav", problem="no such file", problem_kind="io"))
 WARNED = Report.from_findings("fast.mp4", [
     finding("lipsync-frame-rate", "30 fps > 25 fps: lip sync is best at 25 fps or less",
             severity="warning")], None)
 RUN = [PASSED, TOO_LONG, MANY, MISSING]
+SETUP_HINT = RULES["file-access"].hint
 
 
 def render(name: str, reports: list[Report], profile: str = "akool", quiet: bool = False,
-           color: bool = False, fix_hints: bool = False) -> str:
+           color: bool = False, fix_hints: bool = False, compact: bool = False) -> str:
     """What the format called ``name`` writes for these reports, begin to end."""
     stream = io.StringIO()
     formatter = get_formatter(name)(stream, quiet=quiet, color=color)
     formatter.fix_hints = fix_hints
+    formatter.compact = compact
     summary = Summary()
     formatter.begin(profile)
     for report in reports:
@@ -70,7 +71,8 @@ def render(name: str, reports: list[Report], profile: str = "akool", quiet: bool
 
 
 def test_every_format_has_a_formatter() -> None:
-    assert set(FORMATTERS) == {"text", "json", "jsonl", "sarif", "junit", "github"}
+    assert set(FORMATTERS) == {"text", "json", "jsonl", "sarif", "junit", "github", "markdown",
+                               "html"}
     with pytest.raises(ValueError, match="unknown format 'xml' .choose from: text, json, jsonl"):
         get_formatter("xml")
 
@@ -83,34 +85,65 @@ def test_text_one_line_per_file_then_the_summary_by_code() -> None:
         f"✗ {LONG_NAME}  1204 61 s > 60 s",
         f"✗ {MANY_NAME}  1203 no audio stream; 1204 61 s > 60 s; 1209 mpeg4 is not accepted; "
         "1210 120 fps > 60 fps",
-        "✗ missing.mp4  file-access: cannot read the file: no such file",
+        "? missing.mp4  file-access: cannot read the file: no such file",
         "! fast.mp4  warning: lipsync-frame-rate: 30 fps > 25 fps: lip sync is best at 25 fps "
         "or less",
-        "5 files: 2 passed, 3 failed, 1 with warnings",
+        "5 files: 2 passed, 2 failed, 1 not checked, 1 with warnings",
         "  2 files too long (1204)",
         "  1 file without audio (1203)",
         "  1 file in a format the API does not take (1209)",
         "  1 file over the frame-rate limit (1210)",
+        f"  1 file not checked: {SETUP_HINT}",
     ]
+
+
+def test_report_status_passed_failed_or_not_checked() -> None:
+    assert [r.status for r in [*RUN, WARNED]] == [
+        "passed", "failed", "failed", "not-checked", "passed"]
+    assert [r.not_checked for r in RUN] == [False, False, False, True]
+    assert Report._fields[-1] == "status"
 
 
 def test_text_quiet_leaves_out_passing_files() -> None:
     lines = render("text", RUN, quiet=True).splitlines()
     assert not any(line.startswith("✓") for line in lines)
-    assert lines[0].startswith(f"✗ {LONG_NAME}") and len(lines) == 3 + 5
+    assert lines[0].startswith(f"✗ {LONG_NAME}") and lines[2].startswith("? missing.mp4")
+    assert len(lines) == 3 + 5 + 1
 
 
 def test_text_colour_only_when_asked() -> None:
     assert "\x1b[" not in render("text", RUN)
     coloured = render("text", RUN, color=True)
-    assert "\x1b[32m✓ ok.mp4\x1b[0m" in coloured and "\x1b[31m✗ missing.mp4" in coloured
+    assert "\x1b[32m✓ ok.mp4\x1b[0m" in coloured and f"\x1b[31m✗ {LONG_NAME}" in coloured
+    assert "\x1b[35m? missing.mp4" in coloured
+    assert f"\x1b[35m  1 file not checked: {SETUP_HINT}\x1b[0m" in coloured
+
+
+def test_text_escapes_control_characters_in_names() -> None:
+    forged = Report.from_findings("a\nb\x1b[31m.mp4", [], None)
+    assert render("text", [forged]).splitlines()[0] == "✓ a\\x0ab\\x1b[31m.mp4"
+
+
+def test_text_compact_shows_each_fix_and_one_summary_line() -> None:
+    lines = render("text", [PASSED, TOO_LONG, MISSING, WARNED], quiet=True,
+                   compact=True).splitlines()
+    assert lines == [
+        f"✗ {LONG_NAME}  1204 61 s > 60 s",
+        f"  fix: {RULES['max-duration'].hint}",
+        "? missing.mp4  file-access: cannot read the file: no such file",
+        f"  fix: {SETUP_HINT}",
+        "! fast.mp4  warning: lipsync-frame-rate: 30 fps > 25 fps: lip sync is best at 25 fps "
+        "or less",
+        f"  fix: {RULES['lipsync-frame-rate'].hint}",
+        "4 files: 2 passed, 1 failed, 1 not checked, 1 with warnings",
+    ]
 
 
 def test_text_fix_hints_under_fixable_failures_only() -> None:
     lines = render("text", [TOO_LONG, MISSING, PASSED], fix_hints=True).splitlines()
     assert lines[:4] == [f"✗ {LONG_NAME}  1204 61 s > 60 s",
                          "  fix: media-preflight fix 'sub dir/long, take: 100%.mp4'",
-                         "✗ missing.mp4  file-access: cannot read the file: no such file",
+                         "? missing.mp4  file-access: cannot read the file: no such file",
                          "✓ ok.mp4"]
 
 
@@ -122,7 +155,10 @@ def test_json_is_one_document_with_the_profile_results_and_summary() -> None:
     assert document["profile"] == "akool-lipsync"
     assert [r["path"] for r in document["results"]] == [r.path for r in RUN]
     assert [r["codes"] for r in document["results"]] == [[], [1204], [1203, 1204, 1209, 1210], []]
-    assert document["summary"] == {"files": 4, "passed": 1, "failed": 3, "warnings": 0}
+    assert [r["status"] for r in document["results"]] == [
+        "passed", "failed", "failed", "not-checked"]
+    assert document["summary"] == {"files": 4, "passed": 1, "failed": 2, "not_checked": 1,
+                                   "warnings": 0}
     for result in document["results"]:
         assert {"path", "ok", "codes", "findings", "media"} <= set(result)
         for item in result["findings"]:
@@ -132,14 +168,16 @@ def test_json_is_one_document_with_the_profile_results_and_summary() -> None:
 def test_json_of_no_files_is_still_a_document() -> None:
     assert json.loads(render("json", [])) == {
         "profile": "akool", "results": [],
-        "summary": {"files": 0, "passed": 0, "failed": 0, "warnings": 0}}
+        "summary": {"files": 0, "passed": 0, "failed": 0, "not_checked": 0, "warnings": 0}}
 
 
 def test_jsonl_one_line_per_report_then_the_summary() -> None:
     lines = [json.loads(line) for line in render("jsonl", [*RUN, WARNED]).splitlines()]
     assert [line["path"] for line in lines[:-1]] == [r.path for r in [*RUN, WARNED]]
     assert [line["ok"] for line in lines[:-1]] == [True, False, False, False, True]
-    assert lines[-1] == {"summary": {"files": 5, "passed": 2, "failed": 3, "warnings": 1}}
+    assert [line["status"] for line in lines[:-1]] == [r.status for r in [*RUN, WARNED]]
+    assert lines[-1] == {"summary": {"files": 5, "passed": 2, "failed": 2, "not_checked": 1,
+                                     "warnings": 1}}
 
 
 # sarif
@@ -176,6 +214,18 @@ def test_sarif_names_the_tool_and_every_rule() -> None:
     for result in run["results"]:
         assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
     assert run["properties"] == {"profile": "akool"}
+    assert run["automationDetails"] == {"id": "media-preflight/akool/"}
+
+
+def test_sarif_an_unchecked_file_is_a_tool_execution_notification() -> None:
+    [invocation] = sarif(RUN)["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    [note] = invocation["toolExecutionNotifications"]
+    assert note["level"] == "error" and note["descriptor"] == {"id": "file-access"}
+    assert note["message"]["text"] == f"cannot read the file: no such file\nFix: {SETUP_HINT}"
+    assert note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "missing.mp4"
+    assert sarif([PASSED, TOO_LONG])["runs"][0]["invocations"] == [
+        {"executionSuccessful": True}]
 
 
 def test_sarif_one_result_per_finding_at_encoded_relative_uris() -> None:
@@ -220,29 +270,53 @@ def test_sarif_file_outside_the_current_folder_is_a_file_uri(tmp_path: Path) -> 
     assert not list(sarif_validator().iter_errors(log))
 
 
+# markdown
+
+def test_markdown_is_the_table_of_failures_by_code() -> None:
+    lines = render("markdown", [*RUN, WARNED], profile="a|b").splitlines()
+    assert lines[:6] == [
+        "### media-preflight (a&#124;b)", "",
+        "5 files: 2 passed, 2 failed, 1 not checked, 1 with warnings", "",
+        "| Code | Files | Failure | For example |", "|---:|---:|---|---|"]
+    assert [line.split(" | ")[0] for line in lines[6:]] == [
+        "| 1204", "| 1203", "| 1209", "| 1210"]
+
+
 # junit
 
 def junit(reports: list[Report]) -> ET.Element:
     return ET.fromstring(render("junit", reports))
 
 
-def test_junit_one_testcase_per_file_a_failure_per_error_an_error_per_unread_file() -> None:
+def test_junit_one_testcase_per_file_and_failing_rule_an_error_per_unchecked_file() -> None:
     root = junit([*RUN, WARNED])
     assert root.tag == "testsuites"
-    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("5", "2", "1")
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("8", "5", "1")
     suite = root.find("testsuite")
     assert suite is not None and suite.get("name") == "media-preflight (akool)"
     cases = {case.get("name"): case for case in suite.iter("testcase")}
-    assert list(cases) == ["ok.mp4", LONG_NAME, MANY_NAME, "missing.mp4", "fast.mp4"]
+    assert list(cases) == [
+        "ok.mp4", f"{LONG_NAME} (max-duration)",
+        *[f"{MANY_NAME} ({rule})"
+          for rule in ("audio-present", "max-duration", "video-codec", "max-frame-rate")],
+        "missing.mp4", "fast.mp4"]
     assert list(cases["ok.mp4"]) == []
-    assert [f.get("type") for f in cases[LONG_NAME].iter("failure")] == ["1204"]
-    many = list(cases[MANY_NAME].iter("failure"))
-    assert [f.get("type") for f in many] == ["1203", "1204", "1209", "1210"]
-    for failure in many:
+    assert {case.get("file") for name, case in cases.items() if name.startswith(MANY_NAME)} \
+        == {MANY_NAME}
+    assert [f.get("type") for f in cases[f"{LONG_NAME} (max-duration)"].iter("failure")] \
+        == ["1204"]
+    many = [case for name, case in cases.items() if name.startswith(MANY_NAME)]
+    assert [len(case.findall("failure")) for case in many] == [1, 1, 1, 1]
+    failures = [case.find("failure") for case in many]
+    assert [f.get("type") for f in failures if f is not None] == ["1203", "1204", "1209", "1210"]
+    for failure in failures:
+        assert failure is not None
         assert (failure.get("message") or "").startswith(failure.get("type") or "?")
         assert "Fix: " in (failure.text or "")
     missing = cases["missing.mp4"].find("error")
     assert missing is not None and missing.get("type") == "file-access"
+    assert cases["missing.mp4"].find("failure") is None
+    assert (missing.text or "").endswith(f"Fix: {SETUP_HINT}")
     out = cases["fast.mp4"].find("system-out")
     assert out is not None and (out.text or "").startswith("warning: lipsync-frame-rate: 30 fps")
 
@@ -251,8 +325,8 @@ def test_junit_survives_control_characters_and_undecodable_names() -> None:
     names = ["bell\x07.mp4", os.fsdecode(b"bad\xff.mp4")]
     root = junit([Report.from_findings(name, [finding("max-duration", "61 s > 60 s")], None)
                   for name in names])
-    assert [case.get("name") for case in root.iter("testcase")] == ["bell\ufffd.mp4",
-                                                                     "bad\\xff.mp4"]
+    assert [case.get("name") for case in root.iter("testcase")] == [
+        "bell\ufffd.mp4 (max-duration)", "bad\\xff.mp4 (max-duration)"]
 
 
 # github
@@ -270,6 +344,7 @@ def test_github_one_annotation_per_finding_escaped(monkeypatch: pytest.MonkeyPat
                                                    tmp_path: Path) -> None:
     step_summary = tmp_path / "step-summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(step_summary))
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
     lines = render("github", [*RUN, WARNED]).splitlines()
     annotations = [m for m in map(ANNOTATION.match, lines) if m]
     assert [(m.group(1), unescape(m.group(2))) for m in annotations] == [
@@ -279,11 +354,41 @@ def test_github_one_annotation_per_finding_escaped(monkeypatch: pytest.MonkeyPat
     assert unescape(long_take.group(3)) == "media-preflight 1204 (max-duration)"
     assert unescape(long_take.group(4)).startswith("61 s > 60 s\nFix: Trim it")
     assert "\n" not in long_take.group(4)
-    notice = next(line for line in lines if line.startswith("::notice "))
-    assert "5 files: 2 passed, 3 failed" in unescape(notice) and "(1204)" in unescape(notice)
-    assert step_summary.read_text(encoding="utf-8").startswith(
-        "### media-preflight (akool)\n\n5 files: 2 passed, 3 failed, 1 with warnings\n\n"
-        "- 2 files too long (1204)\n")
+    assert unescape(annotations[5].group(4)) == \
+        f"cannot read the file: no such file\nFix: {SETUP_HINT}"
+    notice = unescape(next(line for line in lines if line.startswith("::notice ")))
+    assert "5 files: 2 passed, 2 failed, 1 not checked, 1 with warnings" in notice
+    assert "(1204)" in notice and f"1 file not checked: {SETUP_HINT}" in notice
+    assert step_summary.read_text(encoding="utf-8") == "\n".join([
+        "### media-preflight (akool)", "",
+        "5 files: 2 passed, 2 failed, 1 not checked, 1 with warnings", "",
+        "| Code | Files | Failure | For example |", "|---:|---:|---|---|",
+        f"| 1204 | 2 | too long: video duration exceeds 60 s | <code>{LONG_NAME}</code>, "
+        "<code>ünïcode &#35;1?.mov</code> |",
+        "| 1203 | 1 | without audio: video should be with audio | "
+        "<code>ünïcode &#35;1?.mov</code> |",
+        "| 1209 | 1 | in a format the API does not take: upload a video in another encoding "
+        "format | <code>ünïcode &#35;1?.mov</code> |",
+        "| 1210 | 1 | over the frame-rate limit: video exceeds 60 fps | "
+        "<code>ünïcode &#35;1?.mov</code> |", ""])
+
+
+def test_github_paths_are_relative_to_the_workspace(monkeypatch: pytest.MonkeyPatch,
+                                                    tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    [line] = [line for line in render("github", [TOO_LONG]).splitlines()
+              if line.startswith("::error ")]
+    match = ANNOTATION.match(line)
+    assert match is not None and unescape(match.group(2)) == f"sub/{LONG_NAME}"
+
+
+def test_github_escapes_control_characters_in_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    line = annotation("a\x1b[31m.mp4", finding("max-duration", "61 s > 60 s"))
+    assert line.startswith("::error file=a\\x1b[31m.mp4,title=") and "\x1b" not in line
 
 
 def test_github_an_unwritable_step_summary_is_left_out(monkeypatch: pytest.MonkeyPatch,

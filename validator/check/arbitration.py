@@ -124,7 +124,9 @@ def _auto(path: str, profile: Profile, probes: Probes) -> Report:
     if probes.available("ffprobe"):
         truth = probes.read(path, "ffprobe")
         if truth.problem_kind not in ("io", *_BLOWN_UP):
-            others = found or [releases.Reading(_in_process(facts), facts)]
+            in_process = [releases.Reading(_in_process(facts), facts)] \
+                if primary == "libav" else []
+            others = found or in_process
             return _report(truth, evaluate(profile, truth)
                            + _against_reference(profile, truth, others))
     return _without_reference(facts, profile, probes, primary, found, split, in_doubt)
