@@ -93,12 +93,16 @@ def _working_directory(path: Path) -> Iterator[None]:
 @contextmanager
 def _fresh_notes() -> Iterator[None]:
     """The CLI adds a stderr handler to the library's logger at its first note; one run's
-    handler would outlive its captured stream, so each run starts and ends without one."""
+    handler (or its hook, if the run logged no note) would outlive its captured stream, so
+    each run starts and ends without one."""
+    from validator.run import discover
+
     logger = logging.getLogger("media-preflight")
     kept = list(logger.handlers)
     try:
         yield
     finally:
+        discover._first_note_hooks.clear()
         for handler in logger.handlers[:]:
             if handler not in kept:
                 logger.removeHandler(handler)

@@ -250,7 +250,10 @@ def pipe_webm(path: Path, seconds: float) -> Path:
 def test_a_webm_without_a_duration_is_remuxed_and_cut(tmp_path: Path) -> None:
     long = pipe_webm(tmp_path / "long.webm", 62)
     short = pipe_webm(tmp_path / "short.webm", 4)
-    assert [f.rule for f in validate(long).warnings] == ["max-duration"]
+    before = validate(long)
+    assert [(f.rule, f.severity) for f in before.findings] == [("max-duration", "error")]
+    assert "no container duration; its content runs 62" in before.findings[0].message
+    assert [f.severity for f in validate(short).findings] == ["warning"]
     results = list(fix_many([long, short], output_dir=tmp_path / "out"))
     assert [r.status for r in results] == ["fixed", "fixed"]
     assert 59.9 <= duration_of(Path(results[0].output)) <= 60.0

@@ -22,6 +22,7 @@ from tests.browser import CHROMIUM, Browser
 from tests.conftest import FIXTURE_EXPECTED, FIXTURES, fixture_path
 from validator.output.html import HtmlFormatter
 from validator.profiles.profile import load_profile
+from validator.records.extensions import is_video_name
 from validator.records.facts import MediaFacts, VideoStream
 from validator.records.findings import Finding, Report, Summary
 
@@ -131,8 +132,12 @@ def test_the_report_loads_without_errors_and_draws_its_plots(browser: Browser,
     assert red > 500, "no bar past a limit is drawn"
 
 
+# A folder walk takes video files only: the audio fixtures (.m4a) are not in the report.
+WALKED = {name: expected for name, expected in FIXTURE_EXPECTED.items() if is_video_name(name)}
+
+
 def fixtures_with(code: int) -> set[str]:
-    return {name for name, expected in FIXTURE_EXPECTED.items() if code in expected["codes"]}
+    return {name for name, expected in WALKED.items() if code in expected["codes"]}
 
 
 @needs_chromium
@@ -166,7 +171,7 @@ def test_sorting_by_duration_puts_the_longest_first(browser: Browser,
         return Array.from(document.querySelectorAll('#table tbody tr'))
             .map(row => parseFloat(row.cells[3].textContent) || -1);
     })()""")
-    assert len(durations) == len(FIXTURE_EXPECTED)
+    assert len(durations) == len(WALKED) < len(FIXTURE_EXPECTED)
     assert durations == sorted(durations, reverse=True) and durations[0] > 60
 
 

@@ -80,7 +80,10 @@ def test_the_python_api_takes_the_bound(tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MEDIA_PREFLIGHT_FFPROBE", "")
     bomb = elst_bomb(tmp_path)
-    reports = list(validate_many([bomb, bomb], jobs=2, max_memory=400 << 20))
+    # Two files (a path named twice is checked once), so both workers run under the bound.
+    twin = tmp_path / "twin.mp4"
+    twin.write_bytes(bomb.read_bytes())
+    reports = list(validate_many([bomb, twin], jobs=2, max_memory=400 << 20))
     assert [r.ok for r in reports] == [True, True]
 
 

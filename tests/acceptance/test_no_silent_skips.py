@@ -92,7 +92,8 @@ def test_a_file_deleted_between_listing_and_looking_is_reported_as_gone(tmp_path
     assert [Path(str(p)).name for p in [first, *rest]] == ["a.mp4", "b.mp4", "c.mp4"]
     reports = list(validate_many([first, *rest], jobs=1))
     assert [r.ok for r in reports] == [True, False, True]
-    assert "deleted" in reports[1].findings[0].message
+    assert reports[1].findings[0].message == "cannot read the file: no such file or directory"
+    assert reports[1].path.endswith("b.mp4") and reports[1].status != "passed"
     assert not any(isinstance(p, WalkError) for p in rest)
 
 

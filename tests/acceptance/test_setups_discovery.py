@@ -100,8 +100,9 @@ def test_under_pre_commit_only_failures_with_their_fix_and_one_summary_line(tree
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "✗ a/long.mp4  1204 61 s > 60 s",
-        "  fix: Trim it under the limit, re-encoding: "
-        "`ffmpeg -i in.mp4 -t 59.5 -c:v libx264 -c:a aac out.mp4`.",
+        "  fix: Trim it under the limit, re-encoding so the cut is exact: "
+        "`ffmpeg -i in.mp4 -t 59.5 -c:v libx264 -c:a aac out.mp4` "
+        "(or `media-preflight fix`).",
         "2 files: 1 passed, 1 failed, 0 with warnings"]
 
 

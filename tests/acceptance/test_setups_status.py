@@ -20,6 +20,8 @@ from validator import validate
 
 GOOD = fixture_path("pass/h264_aac_25fps.mp4")
 TRUNCATED = fixture_path("fail/truncated.mp4")
+# The movie header says 65 s, the tracks 50 s: FFmpeg releases disagree, so `auto` asks ffprobe.
+HEADER_LONGER = fixture_path("drift/header_longer.mp4")
 
 
 def results(result: Run) -> dict[str, dict[str, object]]:
@@ -61,17 +63,22 @@ def test_probe_ffprobe_without_ffprobe_is_not_checked() -> None:
 
 def test_a_missing_configured_ffprobe_is_not_ignored_where_it_is_needed(tmp_path: Path) -> None:
     """In `auto`, a file in doubt needs ffprobe: with a binary that is not there, that file is
-    not checked; a file FFmpeg's libraries read clearly is still checked."""
+    not checked; files FFmpeg's libraries read clearly (a good one, one they cannot parse) are
+    still checked."""
     missing = str(tmp_path / "no-such-ffprobe")
     result = cli("check", "--format", "json", "--no-cache", str(GOOD), str(TRUNCATED),
-                 env={"MEDIA_PREFLIGHT_FFPROBE": missing})
+                 str(HEADER_LONGER), env={"MEDIA_PREFLIGHT_FFPROBE": missing})
     assert result.returncode == 2
     by_name = results(result)
     assert by_name["h264_aac_25fps.mp4"]["status"] == "passed"
-    truncated = by_name["truncated.mp4"]
-    assert truncated["status"] == "not-checked" and truncated["codes"] == []
-    [finding] = truncated["findings"]  # type: ignore[misc]
+    assert (by_name["truncated.mp4"]["status"], by_name["truncated.mp4"]["codes"]) == (
+        "failed", [1208])
+    in_doubt = by_name["header_longer.mp4"]
+    assert in_doubt["status"] == "not-checked" and in_doubt["codes"] == []
+    [finding] = in_doubt["findings"]  # type: ignore[misc]
     assert finding["rule"] == "file-access" and "names no executable file" in finding["message"]
+    assert json.loads(result.stdout)["summary"] == {
+        "files": 3, "passed": 1, "failed": 1, "not_checked": 1, "warnings": 0}
 
 
 def test_a_broken_ffprobe_is_a_setup_failure(tmp_path: Path) -> None:

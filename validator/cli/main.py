@@ -262,8 +262,9 @@ def profiles(show: str | None) -> None:
 @main.command()
 @click.argument("which", type=click.Choice(("profile", "pyproject")), default="profile")
 def schema(which: str) -> None:
-    """Print the JSON Schema of a profile file, or of pyproject.toml's [tool.media-preflight].
+    """Print the JSON Schema of a profile file or of pyproject's table.
 
+    WHICH is ``profile`` (a profile file) or ``pyproject`` (``[tool.media-preflight]``).
     Point an editor's TOML support at it (Taplo / Even Better TOML: see the README).
     """
     from validator.profiles.jsonschema import schema_text
