@@ -16,14 +16,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, overload
+from typing import IO, TYPE_CHECKING, Any, overload
 
 from validator.check.arbitration import AUTO
 from validator.probe import check_probe
 from validator.profiles.profile import DEFAULT_PROFILE, ActiveRule, Profile, load_profile
 from validator.records.findings import Report
+from validator.records.identity import code_identity, context_digest
 from validator.rules.url_reachable import RULE as URL_REACHABLE
-from validator.run.cache import ResultCache, code_identity, context_digest
+from validator.run.cache import ResultCache
 from validator.run.discover import discover
 from validator.run.memory import DEFAULT_MAX_MEMORY, set_max_memory
 from validator.run.order import BATCH_SIZE, Scheduler, open_runner, schedule
@@ -31,10 +32,11 @@ from validator.run.pool import bounded_workers
 from validator.run.runner import Job
 from validator.run.work import DEFAULT_TIMEOUT
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:   # the pairs module loads when a pair is checked
     from concurrent.futures import Executor
 
-    from validator.check.pairs import PairReport
+    from validator.check.pairs import Pair, PairReport
+
 
 ProfileLike = str | Path | Profile
 PathLike = str | os.PathLike[str]
@@ -105,9 +107,9 @@ def validate(path: Source, profile: ProfileLike = DEFAULT_PROFILE,
                                lambda spooled, resolved: validate(spooled, resolved, probe,
                                                                   timeout))
     if audio is not None:
-        from validator.check.pairs import pair_profile, validate_pair
+        from validator.check.pairs import pair_profile
 
-        return validate_pair(os.fspath(path), os.fspath(audio),
+        return _validate_pair(os.fspath(path), os.fspath(audio),
                              resolve_profile(pair_profile(profile), allow_private_urls), probe,
                              timeout)
     job = Job(resolve_profile(profile, allow_private_urls), probe, timeout)
@@ -167,3 +169,36 @@ def _open_cache(cache_dir: str | os.PathLike[str] | None, profile: Profile,
     context = context_digest(__version__, code_identity(), profile.digest, probe,
                              fingerprint(probe), f"max_memory={max_memory}")
     return ResultCache(Path(cache_dir), context)
+
+
+def _validate_pair(video: str, audio: str, profile: Profile, probe: str,
+                  timeout: float) -> PairReport:
+    """Check one pair: the video under ``profile``, the audio under its audio-input rules."""
+    from validator.check.pairs import PairReport, audio_profile, with_partner
+
+    video_report = validate(video, profile=profile, probe=probe, timeout=timeout)
+    audio_report = validate(audio, profile=audio_profile(profile), probe=probe, timeout=timeout)
+    return PairReport(video=video_report, audio=with_partner(audio_report, video_report, profile))
+
+
+def check_pairs(pairs: Iterable[Pair], profile: Profile, probe: str = "auto",
+                jobs: int | None = None, **options: Any) -> Iterator[Report]:
+    """Reports for many pairs, in order: each video's, then its audio's.
+
+    ``options`` go to :func:`validate_many` (``cache_dir``,
+    ``timeout``, ...); videos and audios are checked by two pools of half
+    ``jobs`` workers each.
+    """
+    from validator.check.pairs import audio_profile, not_a_folder, with_partner
+
+    pairs = list(pairs)
+    for pair in pairs:
+        not_a_folder(pair)
+    workers = max(1, (jobs or os.cpu_count() or 2) // 2)
+    videos = validate_many([p.video for p in pairs], profile=profile, probe=probe,
+                           jobs=workers, once=False, **options)
+    audios = validate_many([p.audio for p in pairs], profile=audio_profile(profile),
+                           probe=probe, jobs=workers, once=False, **options)
+    for video, audio in zip(videos, audios, strict=True):
+        yield video
+        yield with_partner(audio, video, profile)

@@ -20,7 +20,6 @@ import csv
 import io
 import json
 import os
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -86,40 +85,8 @@ def with_partner(audio: Report, video: Report, profile: Profile) -> Report:
     return Report.from_findings(audio.path, evaluate(audio_profile(profile), facts), facts)
 
 
-def validate_pair(video: str, audio: str, profile: Profile, probe: str,
-                  timeout: float) -> PairReport:
-    """Check one pair: the video under ``profile``, the audio under its audio-input rules."""
-    from validator.api import validate
-
-    video_report = validate(video, profile=profile, probe=probe, timeout=timeout)
-    audio_report = validate(audio, profile=audio_profile(profile), probe=probe, timeout=timeout)
-    return PairReport(video=video_report, audio=with_partner(audio_report, video_report, profile))
-
-
-def check_pairs(pairs: Iterable[Pair], profile: Profile, probe: str = "auto",
-                jobs: int | None = None, **options: Any) -> Iterator[Report]:
-    """Reports for many pairs, in order: each video's, then its audio's.
-
-    ``options`` go to :func:`validator.api.validate_many` (``cache_dir``,
-    ``timeout``, ...); videos and audios are checked by two pools of half
-    ``jobs`` workers each.
-    """
-    from validator.api import validate_many
-
-    pairs = list(pairs)
-    for pair in pairs:
-        _not_a_folder(pair)
-    workers = max(1, (jobs or os.cpu_count() or 2) // 2)
-    videos = validate_many([p.video for p in pairs], profile=profile, probe=probe,
-                           jobs=workers, once=False, **options)
-    audios = validate_many([p.audio for p in pairs], profile=audio_profile(profile),
-                           probe=probe, jobs=workers, once=False, **options)
-    for video, audio in zip(videos, audios, strict=True):
-        yield video
-        yield with_partner(audio, video, profile)
-
-
-def _not_a_folder(pair: Pair) -> None:
+def not_a_folder(pair: Pair) -> None:
+    """Refuse a pair that names a folder (a ManifestError)."""
     for path in (pair.video, pair.audio):
         if not is_url(path) and os.path.isdir(path):
             raise ManifestError(f"{path}: is a folder; a lipsync pair names two files")

@@ -144,7 +144,8 @@ def check_reports(settings: Settings, profile: Profile,
     """The reports of the run's paths (or lipsync pairs), in order."""
     jobs = executor.workers if executor is not None else bounded_workers(settings.jobs)
     if settings.pairs:
-        from validator.check.pairs import Pair, check_pairs
+        from validator.api import check_pairs
+        from validator.check.pairs import Pair
 
         return check_pairs([Pair(*pair) for pair in settings.pairs], profile,
                            probe=settings.probe, jobs=jobs, cache_dir=settings.cache_dir,

@@ -39,7 +39,7 @@ _FOLDER = "validated-v1"
 def key(kind: str, raw: Any) -> str:
     """The digest that names one input's entry."""
     from validator._version import __version__
-    from validator.run.cache import code_identity, context_digest
+    from validator.records.identity import code_identity, context_digest
 
     text = json.dumps(raw, sort_keys=True, default=repr, ensure_ascii=True)
     return context_digest(kind, __version__, code_identity(), text)

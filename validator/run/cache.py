@@ -14,7 +14,6 @@ is and the run goes on without it; an entry that does not parse is a miss.
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import sqlite3
 import stat
@@ -82,20 +81,6 @@ def _real_folder(folder: str) -> str:
     return os.path.realpath(folder)
 
 
-@functools.cache
-def code_identity() -> str:
-    """Size and mtime of this package's modules: an edited checkout never reuses old verdicts."""
-    package = Path(__file__).resolve().parents[1]
-    entries = []
-    for module in sorted(package.rglob("*.py")):
-        st = module.stat()
-        entries.append(f"{module.relative_to(package)}:{st.st_size}:{st.st_mtime_ns}")
-    return context_digest(*entries)
-
-
-def context_digest(*parts: str) -> str:
-    """One short digest of everything besides the file that a verdict depends on."""
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
 
 class ResultCache:
