@@ -14,7 +14,8 @@ from validator.cli.progress import NoProgress, ScanProgress, start_progress
 from validator.cli.report_file import atomic_text_file as atomic_text_file
 from validator.cli.report_file import output_file
 from validator.cli.settings import Settings
-from validator.output import Formatter, get_formatter
+from validator.output import get_formatter
+from validator.output.base import Formatter
 from validator.output.fanout import FanOut
 from validator.output.text import setup_lines, summary_lines
 from validator.profiles.profile import Profile, load_profile

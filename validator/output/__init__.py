@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pkgutil
+from typing import TYPE_CHECKING
 
-from validator.output.base import Formatter
 from validator.records.errors import UsageError
+
+if TYPE_CHECKING:   # the command line lists the names without loading the formatters
+    from validator.output.base import Formatter
 
 FORMATTERS: dict[str, str] = {
     "text": "validator.output.text:TextFormatter",
@@ -34,4 +37,4 @@ def get_formatter(name: str) -> type[Formatter]:
     return formatter
 
 
-__all__ = ["FORMATTERS", "Formatter", "UnknownFormat", "get_formatter"]
+__all__ = ["FORMATTERS", "UnknownFormat", "get_formatter"]
