@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import FFMPEG, REPO
 from validator.run.memory import DEFAULT_MAX_MEMORY
 
 PER_FAMILY = int(os.environ.get("MEDIA_PREFLIGHT_CONTAINER_FUZZ", "6"))
@@ -110,7 +110,7 @@ def seeds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     made = {}
     for family, codecs in FAMILIES.items():
         target = folder / f"seed.{family}"
-        subprocess.run(["ffmpeg", "-v", "error", "-y", *LAVFI, *codecs, "-shortest",
+        subprocess.run([FFMPEG, "-v", "error", "-y", *LAVFI, *codecs, "-shortest",
                         str(target)], check=True, timeout=120)
         made[family] = target.read_bytes()
     return made

@@ -14,6 +14,7 @@ import pytest
 from conftest import HAS_FFMPEG, REPO, fixture_path
 from test_rule_kinds import H264, custom, facts_of, failing, ffmpeg
 
+from tests.conftest import FFMPEG
 from validator.api import validate
 from validator.check.engine import evaluate
 from validator.output.explain import profiles_listing, profiles_table
@@ -99,7 +100,7 @@ def test_character_swap_wants_mp4(tmp_path: Path) -> None:
 
 def image(tmp_path: Path, size: str, name: str = "face.png") -> Path:
     out = tmp_path / name
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", f"color=s={size}",
+    subprocess.run([FFMPEG, "-v", "error", "-y", "-f", "lavfi", "-i", f"color=s={size}",
                     "-frames:v", "1", str(out)], check=True, timeout=60)
     return out
 

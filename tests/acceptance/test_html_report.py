@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from tests.browser import CHROMIUM, Browser
-from tests.conftest import FIXTURE_EXPECTED, FIXTURES, fixture_path
+from tests.conftest import FIXTURE_EXPECTED, FIXTURES, HAS_FFPROBE, fixture_path
 from validator.output.html import HtmlFormatter
 from validator.profiles.profile import load_profile
 from validator.records.extensions import is_video_name
@@ -137,7 +137,10 @@ WALKED = {name: expected for name, expected in FIXTURE_EXPECTED.items() if is_vi
 
 
 def fixtures_with(code: int) -> set[str]:
-    return {name for name, expected in WALKED.items() if code in expected["codes"]}
+    """The walked fixtures with ``code``: as ffprobe reads them, or without ffprobe leaving
+    out those whose verdict depends on the FFmpeg release (they pass with a warning)."""
+    return {name for name, expected in WALKED.items() if code in expected["codes"]
+            and (HAS_FFPROBE or not expected.get("release_dependent"))}
 
 
 @needs_chromium

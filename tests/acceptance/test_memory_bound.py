@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, env_without_ffprobe
+from tests.conftest import FFMPEG, REPO, env_without_ffprobe
 from validator import validate_many
 from validator.run.memory import DEFAULT_MAX_MEMORY, parse_size
 
@@ -26,7 +26,7 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.returncode)
 def elst_bomb(folder: Path) -> Path:
     """A 60 s MP4 of a few kB whose edit lists each claim 4,294,967,295 entries."""
     made = folder / "plain.mp4"
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+    subprocess.run([FFMPEG, "-v", "error", "-y", "-f", "lavfi", "-i",
                     "color=c=black:s=16x16:r=1:d=60", "-f", "lavfi", "-i",
                     "anullsrc=r=8000:cl=mono", "-t", "60", "-c:v", "libx264", "-c:a", "aac",
                     "-b:a", "8k", str(made)], check=True, timeout=60)

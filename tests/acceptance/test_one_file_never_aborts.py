@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import HAS_FFPROBE, REPO, fixture_path
+from tests.conftest import FFMPEG, HAS_FFPROBE, REPO, fixture_path
 from validator import validate
 from validator.probe.ffprobe import _last_line
 
@@ -47,7 +47,7 @@ def run_json(*args: str, env: dict[str, str] | None = None) -> tuple[int, dict[s
 def with_tag(folder: Path, name: str, *tag_args: str) -> Path:
     """A copy of CLIP (remuxed) whose tag holds bytes that are not UTF-8."""
     made = folder / ("made-" + name)
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(CLIP), "-c", "copy", *tag_args,
+    subprocess.run([FFMPEG, "-v", "error", "-y", "-i", str(CLIP), "-c", "copy", *tag_args,
                     str(made)], check=True, timeout=60)
     data = made.read_bytes()
     assert PLACEHOLDER in data
@@ -101,7 +101,7 @@ def test_prober_values_no_number_can_hold_are_unknown(tmp_path: Path) -> None:
 def corrupt_asf(folder: Path) -> Path:
     """An ASF cut inside its header, on which FFmpeg returns -1 (AVERROR(EPERM))."""
     whole = folder / "whole.asf"
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+    subprocess.run([FFMPEG, "-v", "error", "-y", "-f", "lavfi", "-i",
                     "testsrc=size=64x48:rate=10:d=1", "-f", "lavfi", "-i", "sine=d=1",
                     "-c:v", "wmv2", "-c:a", "wmav2", "-shortest", str(whole)],
                    check=True, timeout=60)
