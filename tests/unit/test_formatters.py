@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import sarif_validator
-from validator.cli.check_run import atomic_text_file
+from validator.cli.report_file import atomic_text_file
 from validator.output import FORMATTERS, get_formatter
 from validator.output.github import annotation, escape_data, escape_property
 from validator.output.locations import display_path

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from validator.check import releases
-from validator.check.engine import doubts, evaluate, fails, findings_of
+from validator.check.engine import doubts, evaluate, fails
 from validator.probe import available, get_backend, read_named
 from validator.profiles.profile import ActiveRule, Profile
 from validator.records.extensions import is_audio_name
@@ -168,8 +168,8 @@ def _against_reference(profile: Profile, reference: MediaFacts,
         return []
     warnings = []
     for active in profile.takes(reference):
-        verdict = releases.fails(active, reference)
-        others = [r for r in found if releases.fails(active, r.facts) != verdict]
+        verdict = fails(active, reference)
+        others = [r for r in found if fails(active, r.facts) != verdict]
         if others:
             warnings.append(releases.reference_differs(active, reference, others))
     return warnings
@@ -189,8 +189,7 @@ def _disagreements(in_doubt: list[tuple[ActiveRule, Doubt]], facts: MediaFacts,
     """A warning for each doubted rule on which two readings give different verdicts."""
     warnings = []
     for active, doubt in in_doubt:
-        if fails(findings_of(active, facts), active.rule.id) == \
-                fails(findings_of(active, other), active.rule.id):
+        if fails(active, facts) == fails(active, other):
             continue
         describe = active.rule.describe or (lambda f: "reads it differently")
         warnings.append(_uncertain(

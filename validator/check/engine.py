@@ -42,9 +42,9 @@ def doubts(profile: Profile, facts: MediaFacts) -> list[tuple[ActiveRule, Doubt]
     return found
 
 
-def fails(findings: list[Finding], rule_id: str) -> bool:
-    """Whether ``rule_id`` raised an error among these findings."""
-    return any(f.rule == rule_id and f.severity == "error" for f in findings)
+def fails(active: ActiveRule, facts: MediaFacts) -> bool:
+    """Whether the rule gives an error for this reading."""
+    return any(f.severity == "error" for f in findings_of(active, facts))
 
 
 def _named(finding: Finding, names: tuple[str, ...]) -> bool:

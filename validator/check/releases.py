@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from validator.check.engine import findings_of
+from validator.check.engine import fails
 from validator.profiles.profile import ActiveRule, Profile
 from validator.records.facts import MediaFacts
 from validator.records.findings import Finding
@@ -67,11 +67,6 @@ def _dv_rate(facts: MediaFacts) -> Reading | None:
     video = tuple(v._replace(avg_fps=main.declared_fps) if v is main else v
                   for v in facts.video)
     return Reading(f"{OLDER} (DV: the declared rate)", facts._replace(video=video))
-
-
-def fails(active: ActiveRule, facts: MediaFacts) -> bool:
-    """Whether the rule gives an error for these facts."""
-    return any(f.severity == "error" for f in findings_of(active, facts))
 
 
 def split_rules(profile: Profile, found: list[Reading]) -> list[ActiveRule]:

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, TextIO
 from validator.api import allowing_private_urls, validate_many
 from validator.check.engine import select_findings
 from validator.cli.progress import NoProgress, ScanProgress, start_progress
-from validator.cli.report_file import atomic_text_file as atomic_text_file
 from validator.cli.report_file import output_file
 from validator.cli.settings import Settings
 from validator.output import get_formatter
@@ -187,14 +186,4 @@ def run_check(settings: Settings, stream: TextIO | None = None) -> int:
         print("media-preflight: warning: no video files found in "
               f"{display_text(', '.join(settings.paths))} (name a file to check it whatever "
               "its extension)", file=sys.stderr)
-    return exit_status(summary, settings)
-
-
-def exit_status(summary: Summary, settings: Settings) -> int:
-    """2 a file was not checked; else with ``--exit-zero`` 0; else 1 a file fails (or, with
-    ``--strict``, has a warning); else 0."""
-    if summary.not_checked:
-        return 2
-    if settings.exit_zero:
-        return 0
-    return 1 if summary.failed or (settings.strict and summary.warnings) else 0
+    return summary.exit_status(strict=settings.strict, exit_zero=settings.exit_zero)

@@ -171,12 +171,14 @@ class Summary:
         elif report.status == "not-checked":
             _count(self.by_setup, dict.fromkeys(f.hint for f in report.errors))
 
-    @property
-    def exit_status(self) -> int:
-        """0 all pass, 1 a checked file fails, 2 a file was not checked."""
+    def exit_status(self, strict: bool = False, exit_zero: bool = False) -> int:
+        """2 a file was not checked; else with ``exit_zero`` 0; else 1 a file fails (or, when
+        ``strict``, has a warning); else 0."""
         if self.not_checked:
             return 2
-        return 1 if self.failed else 0
+        if exit_zero:
+            return 0
+        return 1 if self.failed or (strict and self.warnings) else 0
 
 
 def _count(counts: dict[str, int], keys: Iterable[str]) -> None:

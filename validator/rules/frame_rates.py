@@ -1,4 +1,4 @@
-"""What the frame-rate rules share: how a reading's average rate is doubted and described.
+"""What the frame-rate rules share: how a reading's average rate is checked, doubted and described.
 
 The rules compare the video stream's *average* frame rate (ffprobe's
 avg_frame_rate: frames over time), never the declared r_frame_rate, which
@@ -8,9 +8,18 @@ variable-frame-rate phone video sets to 90000 fps while it averages 10.5.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 from validator.records.facts import MediaFacts
-from validator.rules.base import Doubt, fps, near
+from validator.rules.base import Doubt, Violation, against_bound, fps, near
+
+
+def against_rate(facts: MediaFacts, limit: float, most: bool) -> Iterator[Violation]:
+    """The main video's average rate against a maximum (``most``) or a minimum."""
+    main = facts.main_video
+    if main is not None:
+        yield from against_bound(main.avg_fps, limit, fps, "average frame rate", most=most,
+                                 digits=3)
 
 
 def doubt_near(facts: MediaFacts, limit: float) -> str | Doubt | None:

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from validator.records.facts import MediaFacts
 from validator.rules import frame_rates
-from validator.rules.base import Doubt, Rule, Violation, against_bound, docstring, fmt_number, fps
+from validator.rules.base import Doubt, Rule, Violation, docstring, fmt_number, fps
 
 
 class Options(NamedTuple):
@@ -28,10 +28,7 @@ class Options(NamedTuple):
 
 
 def check(facts: MediaFacts, options: Options) -> Iterator[Violation]:
-    main = facts.main_video
-    if main is not None:
-        yield from against_bound(main.avg_fps, options.max_fps, fps, "average frame rate",
-                                 most=True, digits=3)
+    return frame_rates.against_rate(facts, options.max_fps, most=True)
 
 
 def doubt(facts: MediaFacts, options: Options) -> str | Doubt | None:

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from validator.records.facts import MediaFacts
 from validator.rules import frame_rates
-from validator.rules.base import Doubt, Rule, Violation, against_bound, docstring, fmt_number, fps
+from validator.rules.base import Doubt, Rule, Violation, docstring, fmt_number, fps
 
 
 class Options(NamedTuple):
@@ -21,10 +21,7 @@ class Options(NamedTuple):
 
 
 def check(facts: MediaFacts, options: Options) -> Iterator[Violation]:
-    main = facts.main_video
-    if main is not None:
-        yield from against_bound(main.avg_fps, options.min_fps, fps, "average frame rate",
-                                 most=False, digits=3)
+    return frame_rates.against_rate(facts, options.min_fps, most=False)
 
 
 def doubt(facts: MediaFacts, options: Options) -> str | Doubt | None:
