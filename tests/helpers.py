@@ -107,3 +107,19 @@ def _fresh_notes() -> Iterator[None]:
             if handler not in kept:
                 logger.removeHandler(handler)
         logger.propagate = True
+
+
+def write_png(path: Path, width: int, height: int) -> Path:
+    """A real PNG of ``width``×``height`` grey pixels (8-bit greyscale), written without FFmpeg."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+                     + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    return path

@@ -64,20 +64,29 @@ def allowing_private_urls(profile: Profile) -> Profile:
 @overload
 def validate(path: Source, profile: ProfileLike = ...,
              probe: str = ..., timeout: float = ..., audio: None = None,
-             allow_private_urls: bool = ..., spool_limit: int = ...) -> Report: ...
+             allow_private_urls: bool = ..., spool_limit: int = ...,
+             image: None = None) -> Report: ...
 
 
 @overload
 def validate(path: PathLike, profile: ProfileLike = ...,
              probe: str = ..., timeout: float = ...,
              *, audio: PathLike, allow_private_urls: bool = ...,
-             spool_limit: int = ...) -> PairReport: ...
+             spool_limit: int = ..., image: PathLike | None = ...) -> PairReport: ...
+
+
+@overload
+def validate(path: PathLike, profile: ProfileLike = ...,
+             probe: str = ..., timeout: float = ..., audio: PathLike | None = ...,
+             allow_private_urls: bool = ..., spool_limit: int = ...,
+             *, image: PathLike) -> PairReport: ...
 
 
 def validate(path: Source, profile: ProfileLike = DEFAULT_PROFILE,
              probe: str = AUTO, timeout: float = DEFAULT_TIMEOUT,
              audio: PathLike | None = None, allow_private_urls: bool = False,
-             spool_limit: int = SPOOL_LIMIT) -> Report | PairReport:
+             spool_limit: int = SPOOL_LIMIT, image: PathLike | None = None
+             ) -> Report | PairReport:
     """Check one file and return its Report (never raises for a bad file).
 
     ``path`` is a file's path, an ``http(s)://`` URL, the file's ``bytes``, or
@@ -94,10 +103,13 @@ def validate(path: Source, profile: ProfileLike = DEFAULT_PROFILE,
     ``"libav"``, ``"mediainfo"`` or ``"ffprobe"``. The probe runs in a child
     process limited to ``timeout`` seconds, so a hostile file cannot hang or
     crash the caller. ``path`` may be an ``http(s)://`` URL. With ``audio``
-    (a lipsync pair; the default profile then is ``akool-lipsync``) it returns
-    a :class:`~validator.check.pairs.PairReport`: the video's Report and the audio's,
-    ``.ok`` when both pass. A URL whose host is a loopback, private or link-local
-    address is refused (as the API would) unless ``allow_private_urls``.
+    (a lipsync pair; the default profile then is ``akool-lipsync``) or ``image``
+    (a character swap: ``akool-character-swap``) it returns a
+    :class:`~validator.check.pairs.PairReport`: the video's Report and the audio's
+    and/or the image's, ``.ok`` when all pass; a profile that takes no such input
+    raises :class:`~validator.records.errors.UsageError`. A URL whose host is a
+    loopback, private or link-local address is refused (as the API would) unless
+    ``allow_private_urls``.
     """
     check_probe(probe)
     if not isinstance(path, (str, os.PathLike)):
@@ -106,12 +118,11 @@ def validate(path: Source, profile: ProfileLike = DEFAULT_PROFILE,
         return validate_upload(path, resolve_profile(profile), spool_limit,
                                lambda spooled, resolved: validate(spooled, resolved, probe,
                                                                   timeout))
-    if audio is not None:
-        from validator.check.pairs import pair_profile
+    if audio is not None or image is not None:
+        from validator.check.pairs import Pair
 
-        return _validate_pair(os.fspath(path), os.fspath(audio),
-                             resolve_profile(pair_profile(profile), allow_private_urls), probe,
-                             timeout)
+        pair = Pair(os.fspath(path), _fspath(audio), _fspath(image))
+        return _validate_pair(pair, profile, probe, timeout, allow_private_urls)
     job = Job(resolve_profile(profile, allow_private_urls), probe, timeout)
     scheduler = Scheduler(job, open_runner(job, workers=1))
     return next(schedule(iter([os.fspath(path)]), scheduler, window=1))
@@ -126,7 +137,8 @@ def validate_many(paths: PathLike | Iterable[PathLike],
                   max_memory: int | None = DEFAULT_MAX_MEMORY,
                   allow_private_urls: bool = False, force_exclude: bool = False,
                   once: bool = True) -> Iterator[Report]:
-    """Check files and folders (walked for videos), yielding Reports in input order as they
+    """Check files and folders (walked for videos, and images when the profile's endpoint takes
+    an image), yielding Reports in input order as they
     finish. A single path (a ``str`` or ``Path``) is one path, not an iterable of characters.
 
     ``jobs`` worker processes (default and most: the CPU count), or any ``executor``
@@ -144,7 +156,7 @@ def validate_many(paths: PathLike | Iterable[PathLike],
         paths = [paths]
     resolved = resolve_profile(profile, allow_private_urls)
     items = discover((os.fspath(p) for p in paths), tuple(exclude), include_hidden, gitignore,
-                     force_exclude, once)
+                     force_exclude, once, resolved.walked_extensions)
     if executor is None:
         workers = bounded_workers(jobs)
     else:
@@ -171,34 +183,63 @@ def _open_cache(cache_dir: str | os.PathLike[str] | None, profile: Profile,
     return ResultCache(Path(cache_dir), context)
 
 
-def _validate_pair(video: str, audio: str, profile: Profile, probe: str,
-                  timeout: float) -> PairReport:
-    """Check one pair: the video under ``profile``, the audio under its audio-input rules."""
-    from validator.check.pairs import PairReport, audio_profile, with_partner
-
-    video_report = validate(video, profile=profile, probe=probe, timeout=timeout)
-    audio_report = validate(audio, profile=audio_profile(profile), probe=probe, timeout=timeout)
-    return PairReport(video=video_report, audio=with_partner(audio_report, video_report, profile))
+def _fspath(path: PathLike | None) -> str | None:
+    return None if path is None else os.fspath(path)
 
 
-def check_pairs(pairs: Iterable[Pair], profile: Profile, probe: str = "auto",
-                jobs: int | None = None, **options: Any) -> Iterator[Report]:
-    """Reports for many pairs, in order: each video's, then its audio's.
+def pair_job(profile: ProfileLike, pairs: list[Pair],
+             allow_private_urls: bool = False) -> Profile:
+    """The profile a run of jobs is judged under: the default becomes the jobs' endpoint
+    (akool-lipsync, akool-character-swap); one that takes none of their inputs is refused."""
+    from validator.check.pairs import check_accepts, not_a_folder, pair_profile
 
-    ``options`` go to :func:`validate_many` (``cache_dir``,
-    ``timeout``, ...); videos and audios are checked by two pools of half
-    ``jobs`` workers each.
-    """
-    from validator.check.pairs import audio_profile, not_a_folder, with_partner
-
-    pairs = list(pairs)
     for pair in pairs:
         not_a_folder(pair)
-    workers = max(1, (jobs or os.cpu_count() or 2) // 2)
-    videos = validate_many([p.video for p in pairs], profile=profile, probe=probe,
-                           jobs=workers, once=False, **options)
-    audios = validate_many([p.audio for p in pairs], profile=audio_profile(profile),
-                           probe=probe, jobs=workers, once=False, **options)
-    for video, audio in zip(videos, audios, strict=True):
+    resolved = resolve_profile(pair_profile(profile, pairs), allow_private_urls)
+    check_accepts(resolved, pairs)
+    return resolved
+
+
+def _validate_pair(pair: Pair, profile: ProfileLike, probe: str, timeout: float,
+                   allow_private_urls: bool) -> PairReport:
+    """Check one job: the video as the video input, the audio and image by their own rules."""
+    from validator.check.pairs import PairReport, with_partner
+
+    job = pair_job(profile, [pair], allow_private_urls)
+    video = validate(pair.video, profile=job.for_input("video"), probe=probe, timeout=timeout)
+    partners = {kind: validate(path, profile=job.for_input(kind), probe=probe, timeout=timeout)
+                for kind, path in pair.partners}
+    audio = partners.get("audio")
+    return PairReport(video=video, audio=audio and with_partner(audio, video, job),
+                      image=partners.get("image"))
+
+
+def check_pairs(pairs: Iterable[Pair], profile: ProfileLike = DEFAULT_PROFILE,
+                probe: str = "auto", jobs: int | None = None,
+                allow_private_urls: bool = False, **options: Any) -> Iterator[Report]:
+    """Reports for many jobs, in order: each video's, then its audio's, then its image's.
+
+    ``options`` go to :func:`validate_many` (``cache_dir``, ``timeout``, ...); each kind
+    of input is checked by its own pool, sharing ``jobs`` workers. The profile is chosen
+    and checked as :func:`validate` does for one job.
+    """
+    from validator.check.pairs import with_partner
+
+    pairs = list(pairs)
+    job = pair_job(profile, pairs, allow_private_urls)
+    kinds = ["video", *sorted({kind for pair in pairs for kind, _ in pair.partners})]
+    workers = max(1, (jobs or os.cpu_count() or 2) // len(kinds))
+    streams = {kind: validate_many([path for p in pairs for k, path in _inputs(p) if k == kind],
+                                   profile=job.for_input(kind), probe=probe, jobs=workers,
+                                   once=False, **options)
+               for kind in kinds}
+    for pair in pairs:
+        video = next(streams["video"])
         yield video
-        yield with_partner(audio, video, profile)
+        for kind, _ in pair.partners:
+            report = next(streams[kind])
+            yield with_partner(report, video, job) if kind == "audio" else report
+
+
+def _inputs(pair: Pair) -> tuple[tuple[str, str], ...]:
+    return (("video", pair.video), *pair.partners)

@@ -147,10 +147,12 @@ def test_cli_pairs_json(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("content", "error"), [
     ("video,voice\na.mp4,b.m4a\n", "line 1: expected a header with the columns video,audio"),
+    ("audio,image\na.m4a,b.png\n", "line 1: expected a header with the columns video,audio"),
     ("video,audio\na.mp4,\n", 'line 2: "audio" is missing or empty'),
-    ('[{"video": "a.mp4"}]', 'item 1: "audio" is missing or empty'),
+    ('[{"video": "a.mp4"}]', 'item 1: expected "audio" or "image" beside "video"'),
+    ('[{"video": "a.mp4", "audio": ""}]', 'item 1: "audio" is missing or empty'),
     ('{"video": "a.mp4"}', "expected a list of"),
-    ("[1]", 'item 1: expected an object with "video" and "audio"'),
+    ("[1]", 'item 1: expected an object like {"video": ..., "audio": ...}'),
     ("video,audio\n", "names no pairs"),
 ])
 def test_bad_manifests_are_rejected_precisely(tmp_path: Path, content: str, error: str) -> None:

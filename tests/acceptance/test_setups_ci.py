@@ -94,4 +94,4 @@ def test_help_shows_each_commands_whole_summary() -> None:
     commands = listing.split("Commands:", 1)[1]
     assert "..." not in commands
     assert "Explain an API code (like 1204) or a rule (like max-duration)." in commands
-    assert "Check videos, folders, URLs or lipsync pairs." in commands
+    assert "Check videos, folders, URLs, lipsync pairs or character swaps." in commands

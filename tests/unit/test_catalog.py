@@ -10,7 +10,7 @@ import yaml
 
 from tests.conftest import REPO
 from validator.profiles.catalog import HOOKS, files_regex, hooks_yaml
-from validator.profiles.profile import shipped_profiles
+from validator.profiles.profile import load_profile, shipped_profiles
 from validator.run.discover import MEDIA_EXTENSIONS
 
 HOOKS_FILE = REPO / ".pre-commit-hooks.yaml"
@@ -26,6 +26,7 @@ def test_one_hook_per_shipped_profile() -> None:
     assert [hook["id"] for hook in hooks] == [hook.id for hook in HOOKS]
     assert {hook.profile for hook in HOOKS} == set(shipped_profiles())
     by_id = {hook["id"]: hook for hook in hooks}
+    by_hook = {hook.id: hook for hook in HOOKS}
     assert by_id["media-preflight"]["entry"] == "media-preflight check --force-exclude"
     assert by_id["media-preflight-lipsync"]["entry"] == \
         "media-preflight check --force-exclude --profile akool-lipsync"
@@ -39,7 +40,8 @@ def test_one_hook_per_shipped_profile() -> None:
         assert hook["entry"].startswith("media-preflight check --force-exclude")
         assert hook["require_serial"] is False
         if hook["id"] != "media-preflight-lipsync":
-            assert hook["files"] == files_regex()
+            profile = load_profile(by_hook[hook["id"]].profile)
+            assert hook["files"] == files_regex(walked=profile.walked_extensions)
             assert hook["entry"] in ("media-preflight check --force-exclude",
                                      "media-preflight check --force-exclude --profile "
                                      + hook["id"].removeprefix("media-preflight-"))
@@ -65,3 +67,15 @@ def test_files_regex_leaves_other_files(name: str) -> None:
 def test_files_regex_covers_every_extension_the_walk_takes() -> None:
     for extension in MEDIA_EXTENSIONS:
         assert re.search(files_regex(), "a" + extension.upper()), extension
+
+
+@pytest.mark.parametrize(("hook_id", "picks_images"), [
+    ("media-preflight", False), ("media-preflight-tiktok", False),
+    ("media-preflight-akool-character-swap", True),
+    ("media-preflight-akool-character-swap-kling", True)])
+def test_hooks_of_endpoints_taking_an_image_pick_images(hook_id: str, picks_images: bool) -> None:
+    [files] = [hook["files"] for hook in yaml.safe_load(HOOKS_FILE.read_text(encoding="utf-8"))
+               if hook["id"] == hook_id]
+    for name in ("face.PNG", "face.jpg", "face.jpeg", "face.webp"):
+        assert bool(re.search(files, name)) is picks_images, name
+    assert re.search(files, "clip.MP4")

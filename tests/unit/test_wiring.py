@@ -13,7 +13,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from validator.check.pairs import ManifestError
+from validator.check.pairs import ManifestError, Pair
 from validator.cli import main as cli_main
 from validator.cli.check_run import FILE_FORMATS
 from validator.cli.settings import CheckOptions, Settings, build_settings
@@ -73,13 +73,27 @@ class TestTypedOptions:
     def test_a_pair_makes_the_default_profile_the_lipsync_one(self, tmp_path: Path) -> None:
         options = CheckOptions(paths=("v.mp4",), audio="a.wav", cache_dir=str(tmp_path))
         settings = build_settings(options, tmp_path)
-        assert settings.profile == LIPSYNC_PROFILE and settings.pairs == (("v.mp4", "a.wav"),)
+        assert settings.profile == LIPSYNC_PROFILE and settings.pairs == (Pair("v.mp4", "a.wav"),)
+
+    def test_an_image_pair_makes_the_default_profile_the_character_swap_one(
+            self, tmp_path: Path) -> None:
+        options = CheckOptions(paths=("v.mp4",), image="i.png", cache_dir=str(tmp_path))
+        settings = build_settings(options, tmp_path)
+        assert settings.profile == "akool-character-swap"
+        assert settings.pairs == (Pair("v.mp4", image="i.png"),)
+        given = CheckOptions(paths=("v.mp4",), image="i.png", profile="tiktok")
+        assert build_settings(given, tmp_path).profile == "tiktok"   # refused when it runs
 
     @pytest.mark.parametrize(("options", "reason"), [
         (CheckOptions(), r"name a file, folder or URL to check \(or --pairs FILE\)"),
         (CheckOptions(paths=("a", "b"), audio="x.wav"), "--audio goes with exactly one video"),
         (CheckOptions(paths=("a",), pairs_file="p.csv"), "--pairs takes no other paths"),
         (CheckOptions(audio="x.wav", pairs_file="p.csv"), "cannot be used together"),
+        (CheckOptions(paths=("a", "b"), image="x.png"), "--image goes with exactly one video"),
+        (CheckOptions(image="x.png", pairs_file="p.csv"),
+         "--image and --pairs cannot be used together"),
+        (CheckOptions(audio="x.wav", image="x.png"),
+         "--audio and --image go with exactly one video"),
     ])
     def test_options_that_do_not_go_together_are_a_usage_error(
             self, tmp_path: Path, options: CheckOptions, reason: str) -> None:

@@ -145,9 +145,8 @@ def check_reports(settings: Settings, profile: Profile,
     jobs = executor.workers if executor is not None else bounded_workers(settings.jobs)
     if settings.pairs:
         from validator.api import check_pairs
-        from validator.check.pairs import Pair
 
-        return check_pairs([Pair(*pair) for pair in settings.pairs], profile,
+        return check_pairs(settings.pairs, profile,
                            probe=settings.probe, jobs=jobs, cache_dir=settings.cache_dir,
                            timeout=settings.timeout, executor=executor)
     return validate_many(settings.paths, profile=profile, probe=settings.probe,
@@ -167,9 +166,9 @@ def run_check(settings: Settings, stream: TextIO | None = None) -> int:
     out = stream or sys.stdout
     profile = load_run_profile(settings)
     progress = start_progress(settings.progress, sys.stderr, lambda: [
-        path for pair in settings.pairs for path in pair] if settings.pairs else discover(
+        path for pair in settings.pairs for path in pair.paths] if settings.pairs else discover(
         settings.paths, settings.exclude, settings.include_hidden, settings.gitignore,
-        settings.force_exclude))
+        settings.force_exclude, extensions=profile.walked_extensions))
     try:
         if settings.output:
             with output_file(settings.output) as handle:

@@ -27,7 +27,8 @@ from validator.records.errors import UsageError, safe_message
 
 FORMAT_CHOICES = ("auto", *FORMATTERS)
 PROFILE_HELP = ("Profile: a shipped name (`media-preflight profiles` lists them) or a .toml "
-                "file [default: akool; akool-lipsync for pairs].")
+                "file [default: akool; for pairs akool-lipsync with an audio, akool-character-swap "
+                "with an image only].")
 USAGE_ERROR = 2
 MAX_TIMEOUT_S = 86_400.0
 # Writing the report failed for want of room: the user's to fix, not a bug.
@@ -140,8 +141,12 @@ def main() -> None:
               help="How to read files [default: auto].")
 @click.option("--audio", metavar="AUDIO",
               help="Lipsync: the audio input that goes with the one video named (file or URL).")
+@click.option("--image", metavar="IMAGE",
+              help="Character swap: the image input that goes with the one video named "
+                   "(file or URL).")
 @click.option("--pairs", "pairs_file", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Lipsync: check the video,audio pairs a CSV or JSON manifest names.")
+              help="Check the jobs a CSV or JSON manifest names: video,audio (lipsync) and/or "
+                   "video,image (character swap).")
 @click.option("--format", "output_format", type=click.Choice(FORMAT_CHOICES),
               help="Output format [default: auto: github in GitHub Actions, else text, "
                    "coloured on a terminal; with --output, from the file's extension].")
@@ -191,7 +196,7 @@ def main() -> None:
               help="Fetch URLs whose host is a loopback, private or link-local address (the "
                    "API refuses them; for a local test server).")
 def check(paths: tuple[str, ...], profile: str | None, probe: str | None, audio: str | None,
-          pairs_file: str | None, output_format: str | None, output: str | None,
+          image: str | None, pairs_file: str | None, output_format: str | None, output: str | None,
           report_files: tuple[str, ...], progress: bool | None, jobs: int | None,
           scheduler: str | None, cache_dir: str | None, no_cache: bool, timeout: float | None,
           max_memory: str | None, exclude: tuple[str, ...], include_hidden: bool,
@@ -199,11 +204,10 @@ def check(paths: tuple[str, ...], profile: str | None, probe: str | None, audio:
           reference_ffprobe: str | None, allow_private_urls: bool, force_exclude: bool,
           select: tuple[str, ...], ignore: tuple[str, ...], strict: bool, exit_zero: bool,
           color: str | None) -> None:
-    """Check videos, folders, URLs or lipsync pairs.
+    """Check videos, folders, URLs, lipsync pairs or character swaps.
 
-    Folders are walked for video files.
-
-    Folders are walked for video files. Exit status: 0 all pass (warnings
+    Folders are walked for video files (and images, under a profile that takes
+    an image input). Exit status: 0 all pass (warnings
     allowed), 1 every file was checked and one would be rejected, 2 a usage or
     configuration error, or a file that was not checked (the setup's fault).
     """
@@ -211,7 +215,8 @@ def check(paths: tuple[str, ...], profile: str | None, probe: str | None, audio:
     from validator.cli.settings import CheckOptions, build_settings
 
     options = CheckOptions(
-        paths=paths, profile=profile, probe=probe, audio=audio, pairs_file=pairs_file,
+        paths=paths, profile=profile, probe=probe, audio=audio, image=image,
+        pairs_file=pairs_file,
         output_format=output_format, output=output, progress=progress, jobs=jobs,
         scheduler=scheduler, cache_dir=cache_dir, no_cache=no_cache, timeout=timeout,
         exclude=exclude, include_hidden=include_hidden, gitignore=gitignore, quiet=quiet,

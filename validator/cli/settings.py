@@ -10,13 +10,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from validator.profiles.profile import DEFAULT_PROFILE, LIPSYNC_PROFILE
+from validator.profiles.profile import DEFAULT_PROFILE
 from validator.profiles.tool_table import ToolTable, find_pyproject, read_tool_table
 from validator.records.errors import UsageError
 from validator.run.memory import DEFAULT_MAX_MEMORY, parse_size
 from validator.run.work import DEFAULT_TIMEOUT
+
+if TYPE_CHECKING:   # the pairs module loads only for a run of jobs
+    from validator.check.pairs import Pair
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,7 @@ class CheckOptions:
     profile: str | None = None
     probe: str | None = None
     audio: str | None = None
+    image: str | None = None
     pairs_file: str | None = None
     output_format: str | None = None
     output: str | None = None
@@ -74,7 +78,7 @@ class Settings:
     cache_dir: Path | None = None
     snapshot_dir: Path | None = None
     timeout: float = DEFAULT_TIMEOUT
-    pairs: tuple[tuple[str, str], ...] = ()
+    pairs: tuple[Pair, ...] = ()
     rule_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     overrides_source: str = "pyproject.toml"
     report_files: tuple[tuple[str, str], ...] = ()
@@ -97,7 +101,7 @@ def build_settings(options: CheckOptions, cwd: Path) -> Settings:
     profile = options.profile or _profile_from_table(table, pyproject) or DEFAULT_PROFILE
     return Settings(
         paths=options.paths,
-        profile=LIPSYNC_PROFILE if pairs and profile == DEFAULT_PROFILE else profile,
+        profile=_job_profile(profile, pairs),
         probe=options.probe or table.probe or "auto",
         output_format=options.output_format or "auto",
         jobs=options.jobs or table.jobs,
@@ -159,24 +163,37 @@ def _rule_selection(given: tuple[str, ...], option: str) -> tuple[str, ...]:
     return names
 
 
-def _pairs(options: CheckOptions) -> tuple[tuple[str, str], ...]:
-    """Lipsync pairs from ``--audio`` (with one video) or ``--pairs FILE`` (with no paths)."""
-    paths, audio, manifest = options.paths, options.audio, options.pairs_file
-    if audio and manifest:
-        raise UsageError("--audio and --pairs cannot be used together")
-    if audio:
+def _pairs(options: CheckOptions) -> tuple[Pair, ...]:
+    """Jobs from ``--audio``/``--image`` (with one video) or ``--pairs FILE`` (with no paths)."""
+    paths, manifest = options.paths, options.pairs_file
+    given = " and ".join(f"--{kind}" for kind in ("audio", "image") if getattr(options, kind))
+    if given and manifest:
+        raise UsageError(f"{given} and --pairs cannot be used together")
+    if given:
         if len(paths) != 1:
-            raise UsageError("--audio goes with exactly one video (file or URL)")
-        return ((paths[0], audio),)
+            verb = "go" if " and " in given else "goes"
+            raise UsageError(f"{given} {verb} with exactly one video (file or URL)")
+        from validator.check.pairs import Pair
+
+        return (Pair(paths[0], options.audio, options.image),)
     if manifest:
         if paths:
             raise UsageError("--pairs takes no other paths (list every pair in the manifest)")
         from validator.check.pairs import read_manifest
 
-        return tuple((pair.video, pair.audio) for pair in read_manifest(manifest))
+        return tuple(read_manifest(manifest))
     if not paths:
         raise UsageError("name a file, folder or URL to check (or --pairs FILE)")
     return ()
+
+
+def _job_profile(profile: str, pairs: tuple[Pair, ...]) -> str:
+    """The profile's name; for jobs the default becomes their endpoint's."""
+    if not pairs:
+        return profile
+    from validator.check.pairs import pair_profile
+
+    return str(pair_profile(profile, pairs))
 
 
 def _profile_from_table(table: ToolTable, pyproject: Path | None) -> str | None:

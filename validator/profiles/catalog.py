@@ -9,9 +9,10 @@ hand; a test checks that the committed file matches::
     python -m validator.profiles.catalog > .pre-commit-hooks.yaml
 
 ``identify`` (pre-commit's file typer) has no tag for video, so a hook picks
-files by a case-insensitive regex over the video extensions the folder walk
-uses, plus ``types: [binary]``; the lipsync hook takes audio files too and
-checks them as the lipsync audio input. A Git LFS pointer is a small text file,
+files by a case-insensitive regex over the extensions the profile's folder
+walk uses (videos, and images where the endpoint takes an image), plus
+``types: [binary]``; the lipsync hook takes audio files too and checks them as
+the lipsync audio input. A Git LFS pointer is a small text file,
 so on a clone without LFS the hooks pass over pointers instead of failing on
 them; ``media-preflight check`` names them (code 1208, "run git lfs pull").
 The hooks pass ``--force-exclude``, so ``exclude`` in ``[tool.media-preflight]``
@@ -40,6 +41,7 @@ class Hook:
     profile: str
     description: str
     audio: bool = False
+    extensions: frozenset[str] = VIDEO_EXTENSIONS
 
     @property
     def entry(self) -> str:
@@ -65,8 +67,9 @@ def _hook(name: str) -> Hook:
     """The hook for a shipped profile: its id and description come from the profile."""
     if name in _FIRST_HOOKS:
         return _FIRST_HOOKS[name]
+    profile = load_profile(name)
     return Hook(id=f"media-preflight-{name}", name=f"media-preflight ({name})", profile=name,
-                description=load_profile(name).description)
+                description=profile.description, extensions=profile.walked_extensions)
 
 
 def hooks() -> tuple[Hook, ...]:
@@ -78,10 +81,10 @@ def hooks() -> tuple[Hook, ...]:
 HOOKS: tuple[Hook, ...] = hooks()
 
 
-def files_regex(audio: bool = False) -> str:
-    """A case-insensitive regex for the video extensions (and the audio ones with ``audio``):
-    ``(?i)\\.(264|265|3g2|...)$``."""
-    chosen = VIDEO_EXTENSIONS | AUDIO_EXTENSIONS if audio else VIDEO_EXTENSIONS
+def files_regex(audio: bool = False, walked: frozenset[str] = VIDEO_EXTENSIONS) -> str:
+    """A case-insensitive regex for the ``walked`` extensions (and the audio ones with
+    ``audio``): ``(?i)\\.(264|265|3g2|...)$``."""
+    chosen = walked | AUDIO_EXTENSIONS if audio else walked
     extensions = sorted(extension.lstrip(".") for extension in chosen)
     return r"(?i)\.(" + "|".join(extensions) + r")$"
 
@@ -100,7 +103,7 @@ def hook_yaml(hook: Hook) -> str:
         f"  entry: {_quoted(hook.entry)}",
         "  language: python",
         "  types: [binary]",
-        f"  files: {_quoted(files_regex(hook.audio))}",
+        f"  files: {_quoted(files_regex(hook.audio, hook.extensions))}",
         "  require_serial: false",
     ]) + "\n"
 

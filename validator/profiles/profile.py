@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from validator.profiles.snapshots import record_from_data, validated
 from validator.records.data import to_data
 from validator.records.errors import UsageError
+from validator.records.extensions import walked_extensions
 from validator.records.facts import MediaFacts
 from validator.records.findings import Severity
 from validator.rules import RULES, Rule, RuleOptions
@@ -37,6 +38,7 @@ else:  # pragma: no cover
 
 DEFAULT_PROFILE = "akool"
 LIPSYNC_PROFILE = "akool-lipsync"
+CHARACTER_SWAP_PROFILE = "akool-character-swap"
 MAX_EXTENDS = 64
 _SETTING_KEYS = ("enabled", "severity")
 Layer = tuple[str, dict[str, Any]]
@@ -59,8 +61,9 @@ class ActiveRule(NamedTuple):
 class Profile(NamedTuple):
     """A resolved profile: the chain of files flattened into the rules to run.
 
-    ``judges`` is the API input it judges a file as: ``video``, or a lipsync
-    pair's ``audio`` (only rules whose ``inputs`` name it run).
+    ``inputs`` are what the endpoint takes (video, audio, image); ``judges`` is
+    the input it judges a file as: ``video``, or a pair's ``audio`` or ``image``
+    (only rules whose ``inputs`` name it run).
     """
 
     name: str
@@ -78,6 +81,24 @@ class Profile(NamedTuple):
         if facts.is_image and "image" in self.inputs:
             return tuple(active for active in self.rules if "image" in active.rule.inputs)
         return self.running
+
+    @property
+    def walked_extensions(self) -> frozenset[str]:
+        """The file names a folder walk picks for this profile: videos, and images when the
+        endpoint takes one."""
+        return walked_extensions(self.inputs)
+
+    def accepts(self, kind: str) -> bool:
+        """Whether the endpoint takes this input (``video``, ``audio``, ``image``): the profile
+        names it in ``inputs``, or has a rule for that input alone."""
+        return kind in self.inputs or any(a.rule.inputs == (kind,) for a in self.rules)
+
+    def for_input(self, kind: str) -> Profile:
+        """The profile judging one input of a job as that input, whatever the file is: a
+        pair's video as the video, its audio or image by their own rules."""
+        name = self.name if kind == "video" else f"{self.name} ({kind} input)"
+        return self._replace(name=name, judges=kind, inputs=(kind,),
+                             rules=tuple(a for a in self.rules if kind in a.rule.inputs))
 
     @property
     def running(self) -> tuple[ActiveRule, ...]:

@@ -1,8 +1,9 @@
-"""Which file names are videos and which are audio, by extension (any case).
+"""Which file names are videos, audio or images, by extension (any case).
 
-Folder walks and the pre-commit hooks pick video containers only; audio files
-(a lipsync voice track) are not videos. The lipsync hook also takes audio
-files, and checks them as the lipsync endpoint's audio input.
+Folder walks and the pre-commit hooks pick video containers, and images too
+under a profile whose endpoint takes an image input (character swap); audio
+files (a lipsync voice track) are not videos. The lipsync hook also takes
+audio files, and checks them as the lipsync endpoint's audio input.
 """
 
 from __future__ import annotations
@@ -18,6 +19,17 @@ VIDEO_EXTENSIONS = frozenset({
 AUDIO_EXTENSIONS = frozenset({
     ".m4a", ".aac", ".mp3", ".wav", ".ogg", ".oga", ".opus", ".flac", ".wma", ".aif", ".aiff",
 })
+
+IMAGE_EXTENSIONS = frozenset({
+    ".png", ".jpg", ".jpeg", ".jpe", ".jfif", ".webp", ".bmp", ".tif", ".tiff", ".jp2",
+    ".heic", ".heif", ".avif",
+})
+
+
+def walked_extensions(inputs: tuple[str, ...]) -> frozenset[str]:
+    """The extensions a folder walk picks for an endpoint taking ``inputs``: videos, and
+    images when it takes an image."""
+    return VIDEO_EXTENSIONS | IMAGE_EXTENSIONS if "image" in inputs else VIDEO_EXTENSIONS
 
 
 def extension(name: str) -> str:

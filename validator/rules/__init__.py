@@ -29,6 +29,7 @@ from validator.rules import (
     url_reachable,
     url_read_limit,
     video_codec,
+    video_present,
 )
 from validator.rules.base import Doubt, Rule, RuleOptions, Violation
 
@@ -61,6 +62,7 @@ RULES: dict[str, Rule] = {
         no_edit_lists,
         image_input,
         url_policy,
+        video_present,
     )
 }
 

@@ -41,6 +41,6 @@ RULE = Rule(
     doc=docstring(__doc__),
     check=check,
     applies_to_unreadable=True,
-    inputs=("video", "audio"),
+    inputs=("video", "audio", "image"),
     always=True,
 )

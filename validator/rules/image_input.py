@@ -1,7 +1,8 @@
 """An image input (a character or face picture) must be an accepted format within bounds.
 
 Judged on a file the profile takes as an image (a profile whose ``inputs``
-include ``image``, given a PNG or JPEG): its format by content (``formats``:
+include ``image``, given a PNG or JPEG, or a job's image: ``--image``): it must
+be a still picture whose size can be read, of a format by content (``formats``:
 png, jpeg, webp ...), its size in bytes (``max_bytes``), each side at least
 ``min_side`` pixels, and its aspect ratio (width ÷ height) within
 ``min_ratio`` … ``max_ratio``. An unset bound is not checked; a value equal to
@@ -51,7 +52,28 @@ def _size_violations(facts: MediaFacts, options: Options) -> Iterator[Violation]
                                 f"{size[0]}×{size[1]} px")
 
 
+def _not_a_picture(facts: MediaFacts) -> str | None:
+    """Why the file is no still image the endpoint could read, or None."""
+    main = facts.main_video
+    if facts.not_media:
+        return f"not readable as an image: {facts.problem}"
+    if main is None:
+        return "no picture in the file" + (" (it holds audio only)" if facts.audio else "")
+    if not facts.is_image:
+        return f"a video ({main.codec or 'unknown codec'}), not a still image"
+    if main.width is None or main.height is None:
+        return f"a {image_format(facts)} image whose picture cannot be read (damaged or " \
+               "not what its name says)"
+    return None
+
+
 def check(facts: MediaFacts, options: Options) -> Iterator[Violation]:
+    if not facts.readable and not facts.not_media:
+        return                                  # file-access or a url rule says why
+    problem = _not_a_picture(facts)
+    if problem is not None:
+        yield Violation(problem)
+        return
     found = image_format(facts)
     formats = [name.lower() for name in options.formats]
     if found not in formats:
@@ -79,6 +101,6 @@ RULE = Rule(
     constraints={"formats": {"min_length": 1}, "max_bytes": {"gt": 0}, "min_side": {"gt": 0},
                  "min_ratio": {"gt": 0}, "max_ratio": {"gt": 0}},
     describe=describe,
-    applies_to_unreadable=False,
+    applies_to_unreadable=True,
     inputs=("image",),
 )

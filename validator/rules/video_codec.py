@@ -21,7 +21,8 @@ class Options(NamedTuple):
     allowed: tuple[str, ...] = ("h264", "hevc", "vp8", "vp9", "av1")
 
 
-def _no_video_reason(facts: MediaFacts) -> str:
+def no_video_reason(facts: MediaFacts) -> str:
+    """Why a file has no video stream the API would judge."""
     if facts.video:
         return "no video stream, only cover art (an attached picture)"
     if facts.audio:
@@ -33,7 +34,7 @@ def check(facts: MediaFacts, options: Options) -> Iterator[Violation]:
     allowed = [name.lower() for name in options.allowed]
     main = facts.main_video
     if main is None:
-        yield Violation(_no_video_reason(facts), actual=None, limit=allowed)
+        yield Violation(no_video_reason(facts), actual=None, limit=allowed)
     elif main.codec is None:
         yield Violation("the video codec has no name for this prober (not an accepted codec)",
                         actual=None, limit=allowed)

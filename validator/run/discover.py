@@ -1,4 +1,5 @@
-"""Which files a run looks at: named files always, video files found under named folders.
+"""Which files a run looks at: named files always, videos found under named folders (and
+images, when the profile's endpoint takes an image).
 
 Each file is given once, however often it is named or reached (``check a a/b``).
 With ``force_exclude`` (ruff's ``--force-exclude``), ``exclude`` applies to the
@@ -20,7 +21,7 @@ import stat
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
-from validator.records.extensions import VIDEO_EXTENSIONS, is_video_name
+from validator.records.extensions import VIDEO_EXTENSIONS, extension
 
 if TYPE_CHECKING:
     import logging
@@ -37,9 +38,10 @@ class WalkError(NamedTuple):
     reason: str
 
 
-def is_media_name(name: str) -> bool:
-    """Whether a file name is a video's, which a folder walk takes (case-insensitive)."""
-    return is_video_name(name)
+def is_media_name(name: str, extensions: frozenset[str] = VIDEO_EXTENSIONS) -> bool:
+    """Whether a folder walk takes a file of this name (case-insensitive): a video's, or
+    one of ``extensions``."""
+    return extension(name) in extensions
 
 
 def excluded(path: str, root: str, patterns: tuple[str, ...]) -> bool:
@@ -103,16 +105,18 @@ def _git_skips(name: str, path: str, kind: str, rules: IgnoreRules) -> bool:
 
 def discover(paths: Iterable[str], exclude: tuple[str, ...] = (),
              include_hidden: bool = False, gitignore: bool = False,
-             force_exclude: bool = False, once: bool = True) -> Iterator[str | WalkError]:
+             force_exclude: bool = False, once: bool = True,
+             extensions: frozenset[str] = VIDEO_EXTENSIONS) -> Iterator[str | WalkError]:
     """Yield files to check, each once: every named path that is not a folder (unless
-    ``force_exclude`` and excluded), and the videos under named folders.
+    ``force_exclude`` and excluded), and the videos (files of ``extensions``) under named
+    folders.
 
     One folder's walk never gives a path twice, so only a run of several paths keeps
     the set of paths given so far (by absolute path). Without ``once`` (lipsync pairs,
     where one video may go with two voices) a path named twice is given twice.
     """
     paths = list(paths)
-    found = _found(paths, exclude, include_hidden, gitignore, force_exclude)
+    found = _found(paths, exclude, include_hidden, gitignore, force_exclude, extensions)
     if len(paths) < 2 or not once:
         yield from found
         return
@@ -125,17 +129,19 @@ def discover(paths: Iterable[str], exclude: tuple[str, ...] = (),
 
 
 def _found(paths: Iterable[str], exclude: tuple[str, ...], include_hidden: bool,
-           gitignore: bool, force_exclude: bool) -> Iterator[str | WalkError]:
+           gitignore: bool, force_exclude: bool,
+           extensions: frozenset[str]) -> Iterator[str | WalkError]:
     for path in paths:
         if os.path.isdir(path):
             rules = enclosing_ignore_rules(path) if gitignore else None
-            yield from _walk(path, exclude, include_hidden, rules)
+            yield from _walk(path, exclude, include_hidden, rules, extensions)
         elif not (force_exclude and excluded(path, os.curdir, exclude)):
             yield path
 
 
 def _walk(root: str, exclude: tuple[str, ...], include_hidden: bool,
-          ignore: IgnoreRules | None) -> Iterator[str | WalkError]:
+          ignore: IgnoreRules | None,
+          extensions: frozenset[str] = VIDEO_EXTENSIONS) -> Iterator[str | WalkError]:
     """Walk one folder; ``ignore`` is None when .gitignore files do not count."""
     seen: set[tuple[int, int]] = set()
     stack: list[tuple[str, IgnoreRules | None]] = [(root, ignore)]
@@ -167,10 +173,10 @@ def _walk(root: str, exclude: tuple[str, ...], include_hidden: bool,
             if kind == "too-deep":
                 yield WalkError(path, "its path is longer than the system allows (PATH_MAX)")
                 continue
-            if kind in _SKIP_REASONS and is_media_name(name):
+            if kind in _SKIP_REASONS and is_media_name(name, extensions):
                 _note_skipped(path, kind)
                 continue
-            wanted = kind == "dir" or (kind == "file" and is_media_name(name))
+            wanted = kind == "dir" or (kind == "file" and is_media_name(name, extensions))
             if not wanted or (rules is not None and _git_skips(name, path, kind, rules)):
                 continue
             if kind == "dir":
