@@ -4,8 +4,13 @@ with an image column), and images picked by folder walks under a profile that ta
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -233,3 +238,40 @@ def test_folder_walks_pick_images_where_the_endpoint_takes_one(tmp_path: Path,
     assert [Path(r.path).name for r in validate_many(tmp_path)] == ["clip.mp4"]   # akool
     result = check("--profile", "akool-character-swap-kling", str(tmp_path))
     assert result.returncode == 1 and "3 files: 2 passed, 1 failed" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def image_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 serving a folder with a character image."""
+    folder = tmp_path_factory.mktemp("served")
+    write_png(folder / "face.png", 400, 400)
+    (folder / "page.png").write_text("<html>a page about the picture</html>")
+
+    class Handler(SimpleHTTPRequestHandler):
+        extensions_map = {".png": "image/png"}
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, directory=str(folder), **kwargs)
+
+        def guess_type(self, path: str | os.PathLike[str]) -> str:
+            return "text/html" if str(path).endswith("page.png") else "image/png"
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - silence
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.mark.parametrize(("name", "rule"), [("face.png", None), ("gone.png", "url-exists"),
+                                            ("page.png", "url-content-type")])
+def test_an_image_url_is_checked_as_the_api_fetches_it(image_server: str, name: str,
+                                                       rule: str | None) -> None:
+    job = validate(VIDEO, image=f"{image_server}/{name}", allow_private_urls=True)
+    assert job.video.ok
+    assert [f.rule for f in job.image.errors] == ([rule] if rule else [])
+    if rule is None:
+        assert job.image.media is not None and job.image.media.main_video is not None
+        assert job.image.media.main_video.displayed_size == (400, 400)

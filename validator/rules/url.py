@@ -1,4 +1,4 @@
-"""What the URL rules share: a ``video_url`` / ``audio_url`` / ``url`` is fetched by the API.
+"""What the URL rules share: a ``video_url`` / ``audio_url`` / image ``url`` is fetched by the API.
 
 A path that is an ``http://`` or ``https://`` URL is checked the way the API
 will see it: a HEAD request (or a ranged GET when HEAD is refused) gives the
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from validator.records.facts import status_text
 
-__all__ = ["BOTH", "media_type", "not_media", "status_text"]
+__all__ = ["URL_INPUTS", "media_type", "not_media", "status_text"]
 
-BOTH = ("video", "audio")
+URL_INPUTS = ("video", "audio", "image")
 
 _NOT_MEDIA = ("application/json", "application/xml", "application/xhtml+xml",
               "application/javascript", "application/pdf", "application/x-www-form-urlencoded")

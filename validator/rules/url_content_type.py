@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from validator.records.facts import MediaFacts
 from validator.rules.base import NoOptions, Rule, Violation, docstring
-from validator.rules.url import BOTH, media_type, not_media
+from validator.rules.url import URL_INPUTS, media_type, not_media
 
 
 def check(facts: MediaFacts, options: NoOptions) -> Iterator[Violation]:
@@ -34,5 +34,5 @@ RULE = Rule(
     doc=docstring(__doc__),
     check=check,
     applies_to_unreadable=True,
-    inputs=BOTH,
+    inputs=URL_INPUTS,
 )

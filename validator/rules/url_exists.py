@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from validator.records.facts import MediaFacts
 from validator.rules.base import NoOptions, Rule, Violation, docstring
-from validator.rules.url import BOTH, status_text
+from validator.rules.url import URL_INPUTS, status_text
 
 
 def check(facts: MediaFacts, options: NoOptions) -> Iterator[Violation]:
@@ -29,5 +29,5 @@ RULE = Rule(
     doc=docstring(__doc__),
     check=check,
     applies_to_unreadable=True,
-    inputs=BOTH,
+    inputs=URL_INPUTS,
 )

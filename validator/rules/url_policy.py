@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from validator.records.facts import MediaFacts, RemoteFacts
 from validator.rules.base import Rule, Violation, docstring
-from validator.rules.url import BOTH
+from validator.rules.url import URL_INPUTS
 
 
 class Options(NamedTuple):
@@ -88,5 +88,5 @@ RULE = Rule(
     options=Options,
     constraints={"max_bytes": {"gt": 0}, "max_url_length": {"gt": 0}},
     applies_to_unreadable=True,
-    inputs=(*BOTH, "image"),
+    inputs=URL_INPUTS,
 )

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from validator.records.facts import MediaFacts
 from validator.rules.base import Rule, Violation, docstring
-from validator.rules.url import BOTH, status_text
+from validator.rules.url import URL_INPUTS, status_text
 
 
 class Options(NamedTuple):
@@ -75,5 +75,5 @@ RULE = Rule(
     constraints={"connect_timeout_s": {"gt": 0}, "read_timeout_s": {"gt": 0},
                  "max_redirects": {"ge": 0}},
     applies_to_unreadable=True,
-    inputs=BOTH,
+    inputs=URL_INPUTS,
 )

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from validator.records.facts import MediaFacts
 from validator.rules.base import Rule, Violation, docstring
-from validator.rules.url import BOTH
+from validator.rules.url import URL_INPUTS
 
 
 class Options(NamedTuple):
@@ -48,5 +48,5 @@ RULE = Rule(
     options=Options,
     constraints={"max_bytes": {"gt": 0}, "max_seconds": {"gt": 0}},
     applies_to_unreadable=True,
-    inputs=BOTH,
+    inputs=URL_INPUTS,
 )
