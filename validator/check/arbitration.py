@@ -121,6 +121,7 @@ def _auto(path: str, profile: Profile, probes: Probes) -> Report:
                 if not (doubt.ffmpeg_agrees and primary == "libav")]
     if (not in_doubt and not split) or facts.problem_kind in ("io", "lfs-pointer"):
         return _report(facts, evaluate(profile, facts))
+    silent_reference: list[Finding] = []
     if probes.available("ffprobe"):
         truth = probes.read(path, "ffprobe")
         if truth.problem_kind not in ("io", *_BLOWN_UP):
@@ -129,28 +130,39 @@ def _auto(path: str, profile: Profile, probes: Probes) -> Report:
             others = found or in_process
             return _report(truth, evaluate(profile, truth)
                            + _against_reference(profile, truth, others))
-    return _without_reference(facts, profile, probes, primary, found, split, in_doubt)
+        silent_reference = [_no_reference_reading(truth)]
+    return _report(facts, _without_reference(facts, profile, probes, primary, found, split,
+                                             in_doubt) + silent_reference)
+
+
+def _no_reference_reading(truth: MediaFacts) -> Finding:
+    """A warning that the reference ffprobe was asked and gave no reading (it hung, crashed,
+    or could not read the file), so the verdict stands on the first reading."""
+    return Finding(rule="file-access", code=None, severity="warning",
+                   message=f"the reference ffprobe gave no reading ({truth.problem}): the "
+                           "verdict stands on the first reading and its doubts",
+                   hint="Raise `--timeout`, or check the file with ffprobe by hand.")
 
 
 def _without_reference(facts: MediaFacts, profile: Profile, probes: Probes, primary: str,
                        found: list[releases.Reading], split: list[ActiveRule],
-                       in_doubt: list[tuple[ActiveRule, Doubt]]) -> Report:
+                       in_doubt: list[tuple[ActiveRule, Doubt]]) -> list[Finding]:
     """Errors every release agrees on, a warning for each rule the release decides, and
     the doubts settled by a second reading where one can settle them."""
     split_ids = {active.rule.id for active in split}
     findings = _release_findings(profile, facts, found, split)
     in_doubt = [(a, d) for a, d in in_doubt if a.rule.id not in split_ids]
     if not in_doubt:
-        return _report(facts, findings)
+        return findings
     if primary != "libav":
-        return _report(facts, findings + _unresolved(in_doubt, facts, findings))
+        return findings + _unresolved(in_doubt, facts, findings)
     other = probes.read(facts.path, "mediainfo")
     if _blew_up(other, facts):
-        return _report(facts, findings + _unresolved(in_doubt, facts, findings))
+        return findings + _unresolved(in_doubt, facts, findings)
     settled = [(a, d) for a, d in in_doubt if not d.ffprobe_only]
     open_doubts = [(a, d) for a, d in in_doubt if d.ffprobe_only]
-    return _report(facts, findings + _disagreements(settled, facts, other)
-                   + _unresolved(open_doubts, facts, findings))
+    return (findings + _disagreements(settled, facts, other)
+            + _unresolved(open_doubts, facts, findings))
 
 
 def _in_process(facts: MediaFacts) -> str:

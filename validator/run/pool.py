@@ -88,7 +88,8 @@ class PoolRunner:
             batch = self._queue.popleft()
             worker = self._idle.pop() if self._idle else self._fork()
             try:
-                worker.send(check_batch, batch.items, self.job.profile, self.job.probe)
+                worker.send(check_batch, batch.items, self.job.profile, self.job.probe,
+                            self.job.timeout)
             except WorkerLost as lost:
                 self._lost(worker, batch, lost)
                 continue

@@ -27,6 +27,7 @@ from validator.run.cache import FileKey
 from validator.run.discover import WalkError
 from validator.run.forked import Forked, WorkerLost
 from validator.run.work import (
+    GuardedSecondOpinions,
     Item,
     budget,
     check_batch,
@@ -138,7 +139,7 @@ class PreforkedRunner:
 
     def __init__(self, job: Job, worker: Forked) -> None:
         self.job, self.worker = job, worker
-        self.probes = WorkerProbes(worker, job.timeout)
+        self.probes = GuardedSecondOpinions(WorkerProbes(worker, job.timeout), job.timeout)
 
     def submit(self, batch: Batch) -> None:
         """Nothing to start: the batch runs when awaited (it is the run's only one)."""
