@@ -128,7 +128,7 @@ def private_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
 @pytest.fixture(scope="session", autouse=True)
 def inputs_are_never_modified() -> Iterator[None]:
     """Across the whole suite, the bytes and mtimes of every input media file stay the same."""
-    roots = [FIXTURES / "pass", FIXTURES / "fail", REALWORLD / "files"]
+    roots = [FIXTURES / "pass", FIXTURES / "fail", FIXTURES / "limits", REALWORLD / "files"]
     before = _snapshot(roots)
     yield
     after = _snapshot(roots)

@@ -93,10 +93,10 @@ def test_quiet_prints_only_failures_and_summary() -> None:
 
 def test_exclude_glob() -> None:
     result = cli("check", "--format", "json", "--exclude", "fail", "--exclude", "drift",
-                 "--exclude", "*.webm", str(FIXTURES))
+                 "--exclude", "limits", "--exclude", "*.webm", str(FIXTURES))
     paths = [r["path"] for r in json.loads(result.stdout)["results"]]
-    assert paths and not any("/fail/" in p or "/drift/" in p or p.endswith(".webm")
-                             for p in paths)
+    assert paths and not any("/fail/" in p or "/drift/" in p or "/fixtures/limits/" in p
+                             or p.endswith(".webm") for p in paths)
     assert result.returncode == 0
 
 

@@ -1,28 +1,25 @@
 """A profile per endpoint and platform: shipped with a source, listed, documented, and judging
-real media made with FFmpeg (and a real HTTP server for URL policy) just inside and outside."""
+real media just inside and outside its limits (the committed files of fixtures/limits/, made by
+fixtures/make_fixtures.py; no FFmpeg is needed), and a real HTTP server for URL policy."""
 
 from __future__ import annotations
 
 import re
-import subprocess
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import HAS_FFMPEG, REPO, fixture_path
-from test_rule_kinds import H264, custom, facts_of, failing, ffmpeg
+from conftest import REPO, fixture_path
+from test_rule_kinds import custom, facts_of, failing, limits
 
-from tests.conftest import FFMPEG
 from validator.api import validate
 from validator.check.engine import evaluate
 from validator.output.explain import profiles_listing, profiles_table
 from validator.profiles.catalog import HOOKS
 from validator.profiles.profile import load_profile, shipped_profiles
 from validator.records.facts import MediaFacts, RemoteFacts
-
-pytestmark = pytest.mark.skipif(not HAS_FFMPEG, reason="ffmpeg is not installed")
 
 EXPECTED_PROFILES = {"akool", "akool-lipsync", "akool-translate", "akool-faceswap",
                      "akool-character-swap", "akool-character-swap-kling", "tiktok",
@@ -59,54 +56,50 @@ def test_a_precommit_hook_per_profile() -> None:
     assert HOOKS[0].id == "media-preflight" and HOOKS[1].id == "media-preflight-lipsync"
 
 
-def test_platform_findings_carry_no_akool_code(tmp_path: Path) -> None:
-    clip = ffmpeg(tmp_path / "c.mkv", "-c:v", "mpeg4", seconds=1)
+def test_platform_findings_carry_no_akool_code() -> None:
+    clip = limits("container_mpeg4.mkv")   # Matroska, MPEG-4 Part 2, 1 s
     findings = evaluate(load_profile("tavus"), facts_of(clip))
     assert {f.rule for f in findings} == {"container-format", "video-codec", "min-duration"}
     assert all(f.code is None for f in findings)
 
 
-@pytest.mark.parametrize(("fps", "translate", "akool"), [(30, [], []), (31, [1210], []),
-                                                        (45, [1210], [])])
-def test_translate_rejects_above_30_fps(tmp_path: Path, fps: int, translate: list[int],
-                                         akool: list[int]) -> None:
-    clip = ffmpeg(tmp_path / "c.mp4", *H264, "-c:a", "aac", video=f"testsrc=s=16x16:r={fps}",
-                  audio="sine", seconds=1)
-    facts = facts_of(clip)
+@pytest.mark.parametrize(("name", "translate", "akool"), [("fps_30_aac.mp4", [], []),
+                                                         ("fps_31_aac.mp4", [1210], []),
+                                                         ("fps_45_aac.mp4", [1210], [])])
+def test_translate_rejects_above_30_fps(name: str, translate: list[int],
+                                        akool: list[int]) -> None:
+    facts = facts_of(limits(name))
     for profile, codes in (("akool-translate", translate), ("akool", akool)):
         assert [f.code for f in evaluate(load_profile(profile), facts)
                 if f.severity == "error"] == codes
 
 
-@pytest.mark.parametrize(("seconds", "rule"), [(0.96, "min-duration"), (1.04, None),
-                                               (119.9, None), (121.0, "max-duration")])
-def test_character_swap_takes_1_to_120_seconds(tmp_path: Path, seconds: float,
-                                               rule: str | None) -> None:
-    clip = ffmpeg(tmp_path / "c.mp4", *H264, video="color=s=16x16:r=25", seconds=seconds)
-    assert failing(clip, "akool-character-swap") == ({rule} if rule else set())
+@pytest.mark.parametrize(("name", "rule"), [("dur_0.96s.mp4", "min-duration"),
+                                            ("dur_1.00s.mp4", None), ("dur_120s.mp4", None),
+                                            ("dur_121s.mp4", "max-duration")])
+def test_character_swap_takes_1_to_120_seconds(name: str, rule: str | None) -> None:
+    assert failing(limits(name), "akool-character-swap") == ({rule} if rule else set())
 
 
-@pytest.mark.parametrize(("seconds", "rule"), [(2.96, "min-duration"), (3.04, None),
-                                               (29.9, None), (30.5, "max-duration")])
-def test_kling_takes_3_to_30_seconds(tmp_path: Path, seconds: float, rule: str | None) -> None:
-    clip = ffmpeg(tmp_path / "c.mp4", *H264, video="color=s=16x16:r=25", seconds=seconds)
-    assert failing(clip, "akool-character-swap-kling") == ({rule} if rule else set())
+@pytest.mark.parametrize(("name", "rule"), [("dur_2.96s.mp4", "min-duration"),
+                                            ("dur_3.04s.mp4", None), ("dur_30s.mp4", None),
+                                            ("dur_30.5s.mp4", "max-duration")])
+def test_kling_takes_3_to_30_seconds(name: str, rule: str | None) -> None:
+    assert failing(limits(name), "akool-character-swap-kling") == ({rule} if rule else set())
 
 
-def test_character_swap_wants_mp4(tmp_path: Path) -> None:
-    mov = ffmpeg(tmp_path / "c.mov", *H264, seconds=2)
+def test_character_swap_wants_mp4() -> None:
+    mov = limits("container_h264.mov")
     assert failing(mov, "akool-character-swap") == {"container-format"}
 
 
-def image(tmp_path: Path, size: str, name: str = "face.png") -> Path:
-    out = tmp_path / name
-    subprocess.run([FFMPEG, "-v", "error", "-y", "-f", "lavfi", "-i", f"color=s={size}",
-                    "-frames:v", "1", str(out)], check=True, timeout=60)
-    return out
+def image(size: str, kind: str = "png") -> Path:
+    """A solid-colour character image of fixtures/limits/."""
+    return limits(f"face_{size}.{kind}")
 
 
-def test_an_image_is_judged_as_the_character_image(tmp_path: Path) -> None:
-    face = image(tmp_path, "300x300")
+def test_an_image_is_judged_as_the_character_image() -> None:
+    face = image("300x300")
     assert failing(face, "akool-character-swap") == set()
     assert failing(face, "akool") == {"video-codec", "audio-present", "max-duration"}
     report = validate(face, profile="akool-character-swap")
@@ -117,20 +110,20 @@ def test_an_image_is_judged_as_the_character_image(tmp_path: Path) -> None:
                                              ("300x298", True), ("300x750", False),
                                              ("300x752", True), ("750x300", False),
                                              ("752x300", True)])
-def test_kling_image_sides_and_aspect_ratio(tmp_path: Path, size: str, fails: bool) -> None:
-    face = image(tmp_path, size)
+def test_kling_image_sides_and_aspect_ratio(size: str, fails: bool) -> None:
+    face = image(size)
     assert ("image-input" in failing(face, "akool-character-swap-kling")) is fails
 
 
-def test_kling_image_format(tmp_path: Path) -> None:
-    assert failing(image(tmp_path, "300x300", "face.jpg"), "akool-character-swap-kling") == set()
+def test_kling_image_format() -> None:
+    assert failing(image("300x300", "jpg"), "akool-character-swap-kling") == set()
     [finding] = evaluate(load_profile("akool-character-swap-kling"),
-                         facts_of(image(tmp_path, "300x300", "face.bmp")))
+                         facts_of(image("300x300", "bmp")))
     assert finding.message == "image format bmp is not accepted (png, jpeg)"
 
 
 def test_image_bytes_limit(tmp_path: Path) -> None:
-    face = image(tmp_path, "300x300")
+    face = image("300x300")
     size = face.stat().st_size
     inside = custom(tmp_path, f'extends = "akool-character-swap"\n[rules.image-input]\n'
                               f"max_bytes = {size}\n")
@@ -140,10 +133,10 @@ def test_image_bytes_limit(tmp_path: Path) -> None:
     assert "image-input" in failing(face, outside)
 
 
-def test_faceswap_formats_and_duration_advice(tmp_path: Path) -> None:
-    avi = ffmpeg(tmp_path / "c.avi", "-c:v", "mpeg4", seconds=1)
-    webm = ffmpeg(tmp_path / "c.webm", "-c:v", "libvpx", seconds=1)
-    long_take = ffmpeg(tmp_path / "long.mp4", *H264, video="color=s=16x16:r=1", seconds=61)
+def test_faceswap_formats_and_duration_advice() -> None:
+    avi = limits("container_mpeg4.avi")
+    webm = limits("container_vp8.webm")
+    long_take = limits("dur_61s.mp4")
     assert failing(avi, "akool-faceswap") == set()
     assert failing(webm, "akool-faceswap") == {"container-format"}
     [advice] = evaluate(load_profile("akool-faceswap"), facts_of(long_take))
@@ -152,26 +145,24 @@ def test_faceswap_formats_and_duration_advice(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("size", "fails"), [("4096x2160", False), ("4098x2160", True),
                                              ("4096x2162", True)])
-def test_sync_so_up_to_4k(tmp_path: Path, size: str, fails: bool) -> None:
-    clip = ffmpeg(tmp_path / "c.mp4", *H264, video=f"color=s={size}:r=25", seconds=0.04)
-    assert ("picture-size" in failing(clip, "sync-so")) is fails
+def test_sync_so_up_to_4k(size: str, fails: bool) -> None:
+    assert ("picture-size" in failing(limits(f"size_{size}.mp4"), "sync-so")) is fails
 
 
-@pytest.mark.parametrize(("seconds", "fails"), [(60.0, False), (59.0, True)])
-def test_tavus_needs_a_minute(tmp_path: Path, seconds: float, fails: bool) -> None:
-    clip = ffmpeg(tmp_path / "c.mp4", *H264, video="color=s=16x16:r=1", seconds=seconds)
-    assert ("min-duration" in failing(clip, "tavus")) is fails
+@pytest.mark.parametrize(("name", "fails"), [("dur_60s.mp4", False), ("dur_59s.mp4", True)])
+def test_tavus_needs_a_minute(name: str, fails: bool) -> None:
+    assert ("min-duration" in failing(limits(name), "tavus")) is fails
 
 
-@pytest.mark.parametrize(("size", "seconds", "rules"), [
-    ("36x64", 1.0, set()), ("36x64", 180.0, set()), ("36x64", 181.0, {"max-duration"}),
-    ("36x64", 0.96, {"min-duration"}), ("64x64", 1.0, {"aspect-ratio"}),
-    ("64x36", 1.0, {"aspect-ratio"}), ("38x64", 1.0, {"aspect-ratio"}),
+@pytest.mark.parametrize(("name", "rules"), [   # 36x64 is 9:16
+    ("dur_1.00s.mp4", set()), ("dur_180s_9x16.mp4", set()),
+    ("dur_181s_9x16.mp4", {"max-duration"}), ("dur_0.96s.mp4", {"min-duration"}),
+    ("aspect_64x64.mp4", {"aspect-ratio"}), ("aspect_64x36.mp4", {"aspect-ratio"}),
+    ("aspect_38x64.mp4", {"aspect-ratio"}), ("turned_640x360.mp4", set()),
+    ("wide_640x360.mp4", {"aspect-ratio"}),
 ])
-def test_youtube_shorts_are_9_16_and_up_to_3_minutes(tmp_path: Path, size: str, seconds: float,
-                                                     rules: set[str]) -> None:
-    clip = ffmpeg(tmp_path / "c.mp4", *H264, video=f"color=s={size}:r=25", seconds=seconds)
-    assert failing(clip, "youtube-shorts") == rules
+def test_youtube_shorts_are_9_16_and_up_to_3_minutes(name: str, rules: set[str]) -> None:
+    assert failing(limits(name), "youtube-shorts") == rules
 
 
 def remote(url: str, redirects: int = 0, length: int | None = 1000,

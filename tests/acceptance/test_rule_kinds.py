@@ -1,16 +1,14 @@
-"""Each new rule kind on real media made with FFmpeg: a file just inside and one just outside
-each limit, read by the default backend (FFmpeg's libraries in-process) and judged by a profile."""
+"""Each rule kind on real media: the committed files in fixtures/limits/ (made by
+fixtures/make_fixtures.py), one just inside and one just outside each limit, read by the default
+backend (FFmpeg's libraries in-process) and judged by a profile. No FFmpeg is needed."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import HAS_FFMPEG, needs_ffprobe
+from conftest import FIXTURE_EXPECTED, fixture_path, needs_ffprobe
 
-from tests.conftest import FFMPEG
 from validator.check.engine import evaluate
 from validator.probe.base import read_facts
 from validator.probe.ffprobe import FfprobeBackend
@@ -19,26 +17,15 @@ from validator.probe.mediainfo import MediaInfoBackend
 from validator.profiles.profile import Profile, load_profile
 from validator.records.facts import MediaFacts
 
-pytestmark = pytest.mark.skipif(not HAS_FFMPEG, reason="ffmpeg is not installed")
-
-SMALL = "16x16"
-
-
-SYSTEM_FFMPEG_ROTATES = pytest.mark.skipif(
-    shutil.which("ffmpeg") is None,
-    reason="the rotated clip is made with `-metadata:s:v:0 rotate=…`, which only the system "
-           "FFmpeg (5.x) turns into a display matrix; imageio-ffmpeg's (7.x) ignores it")
+# fixtures/expected.json: for each limits/ file, the rules each named profile reports on it.
+LIMITS = {name: entry["profiles"] for name, entry in FIXTURE_EXPECTED.items()
+          if "profiles" in entry}
+TABLE = [(name, profile) for name, profiles in sorted(LIMITS.items()) for profile in profiles]
 
 
-def ffmpeg(out: Path, *args: str, video: str = f"testsrc=s={SMALL}:r=25", seconds: float = 1,
-           audio: str | None = None) -> Path:
-    """Make ``out`` from a test pattern (and a tone): tiny, a few KB."""
-    inputs = ["-f", "lavfi", "-t", str(seconds), "-i", video]
-    if audio:
-        inputs += ["-f", "lavfi", "-t", str(seconds), "-i", audio]
-    subprocess.run([FFMPEG, "-v", "error", "-y", *inputs, *args, str(out)], check=True,
-                   timeout=120)
-    return out
+def limits(name: str) -> Path:
+    """A file of fixtures/limits/."""
+    return fixture_path(f"limits/{name}")
 
 
 def facts_of(path: Path) -> MediaFacts:
@@ -58,131 +45,142 @@ def custom(tmp_path: Path, text: str) -> Profile:
     return load_profile(str(path))
 
 
-H264 = ("-c:v", "libx264", "-pix_fmt", "yuv420p")
+@pytest.mark.parametrize(("name", "profile"), TABLE, ids=[f"{n}-{p}" for n, p in TABLE])
+def test_each_limits_file_gets_exactly_its_rules(name: str, profile: str) -> None:
+    assert failing(fixture_path(name), profile) == set(LIMITS[name][profile])
 
 
-@pytest.mark.parametrize(("seconds", "fails"), [(3.04, False), (2.96, True)])
-def test_min_duration(tmp_path: Path, seconds: float, fails: bool) -> None:
-    clip = ffmpeg(tmp_path / "c.mp4", *H264, seconds=seconds)
-    assert ("min-duration" in failing(clip, "tiktok")) is fails
+# Each limit, by profile and rule: a file just inside (not reported) and one just outside.
+BOTH_SIDES = [
+    ("tiktok", "min-duration"), ("tiktok", "min-frame-rate"), ("tiktok", "picture-size"),
+    ("tiktok", "container-format"), ("instagram-reels", "picture-size"),
+    ("instagram-reels", "audio-format"), ("instagram-reels", "progressive"),
+    ("instagram-reels", "pixel-format"), ("instagram-reels", "faststart"),
+    ("instagram-reels", "no-edit-lists"), ("akool-translate", "max-frame-rate"),
+    ("akool-character-swap", "min-duration"), ("akool-character-swap", "max-duration"),
+    ("akool-character-swap", "container-format"), ("akool-character-swap", "image-input"),
+    ("akool-character-swap-kling", "min-duration"), ("akool-character-swap-kling", "max-duration"),
+    ("akool-character-swap-kling", "image-input"), ("akool-faceswap", "max-duration"),
+    ("akool-faceswap", "container-format"), ("tavus", "min-duration"),
+    ("tavus", "container-format"), ("youtube-shorts", "min-duration"),
+    ("youtube-shorts", "max-duration"), ("youtube-shorts", "aspect-ratio"),
+    ("sync-so", "picture-size"),
+]
 
 
-@pytest.mark.parametrize(("fps", "fails"), [(23, False), (22, True)])
-def test_min_frame_rate(tmp_path: Path, fps: int, fails: bool) -> None:
-    clip = ffmpeg(tmp_path / "c.mp4", *H264, video=f"testsrc=s=360x360:r={fps}", seconds=3.5)
-    assert ("min-frame-rate" in failing(clip, "tiktok")) is fails
+@pytest.mark.parametrize(("profile", "rule"), BOTH_SIDES, ids=[f"{p}-{r}" for p, r in BOTH_SIDES])
+def test_each_limit_has_a_file_on_each_side(profile: str, rule: str) -> None:
+    judged = {name: rules[profile] for name, rules in LIMITS.items() if profile in rules}
+    assert [name for name, rules in judged.items() if rule in rules], "no file outside"
+    assert [name for name, rules in judged.items() if rule not in rules], "no file inside"
 
 
-@pytest.mark.parametrize(("size", "fails"), [("360x360", False), ("358x360", True),
-                                             ("360x358", True)])
-def test_picture_size_minimum(tmp_path: Path, size: str, fails: bool) -> None:
-    clip = ffmpeg(tmp_path / "c.mp4", *H264, video=f"testsrc=s={size}:r=25", seconds=0.2)
-    assert ("picture-size" in failing(clip, "tiktok")) is fails
+@pytest.mark.parametrize(("name", "fails"), [("dur_3.04s.mp4", False), ("dur_2.96s.mp4", True)])
+def test_min_duration(name: str, fails: bool) -> None:
+    assert ("min-duration" in failing(limits(name), "tiktok")) is fails
 
 
-@pytest.mark.parametrize(("width", "fails"), [(1920, False), (1922, True)])
-def test_picture_size_maximum(tmp_path: Path, width: int, fails: bool) -> None:
-    clip = ffmpeg(tmp_path / "c.mp4", *H264, video=f"color=s={width}x64:r=25", seconds=0.1)
-    assert ("picture-size" in failing(clip, "instagram-reels")) is fails
+@pytest.mark.parametrize(("name", "fails"), [("fps_23.mp4", False), ("fps_22.mp4", True)])
+def test_min_frame_rate(name: str, fails: bool) -> None:
+    assert ("min-frame-rate" in failing(limits(name), "tiktok")) is fails
 
 
-@SYSTEM_FFMPEG_ROTATES
+@pytest.mark.parametrize(("name", "fails"), [("dur_3.04s.mp4", False),   # 360x360
+                                             ("size_358x360.mp4", True),
+                                             ("size_360x358.mp4", True)])
+def test_picture_size_minimum(name: str, fails: bool) -> None:
+    assert ("picture-size" in failing(limits(name), "tiktok")) is fails
+
+
+@pytest.mark.parametrize(("name", "fails"), [("size_1920x64.mp4", False),
+                                             ("size_1922x64.mp4", True)])
+def test_picture_size_maximum(name: str, fails: bool) -> None:
+    assert ("picture-size" in failing(limits(name), "instagram-reels")) is fails
+
+
 def test_picture_size_is_judged_as_displayed_after_rotation(tmp_path: Path) -> None:
-    wide = ffmpeg(tmp_path / "wide.mp4", *H264, video="color=s=640x360:r=25", seconds=0.1)
-    turned = tmp_path / "turned.mp4"
-    subprocess.run([FFMPEG, "-v", "error", "-y", "-i", str(wide), "-c", "copy",
-                    "-metadata:s:v:0", "rotate=90", str(turned)], check=True, timeout=60)
+    wide, turned = limits("wide_640x360.mp4"), limits("turned_640x360.mp4")
     profile = custom(tmp_path, "[rules.picture-size]\nmax_width = 400\n")
     assert facts_of(turned).main_video.displayed_size == (360, 640)
     assert "picture-size" in failing(wide, profile)
     assert "picture-size" not in failing(turned, profile)
 
 
-@pytest.mark.parametrize(("height", "fails"), [(160, False), (162, True)])
-def test_aspect_ratio(tmp_path: Path, height: int, fails: bool) -> None:
-    clip = ffmpeg(tmp_path / "c.mp4", *H264, video=f"color=s=64x{height}:r=25", seconds=0.1)
+@pytest.mark.parametrize(("name", "fails"), [("aspect_64x160.mp4", False),
+                                             ("aspect_64x162.mp4", True)])
+def test_aspect_ratio(tmp_path: Path, name: str, fails: bool) -> None:
     profile = custom(tmp_path, "[rules.aspect-ratio]\nmin_ratio = 0.4\nmax_ratio = 2.5\n")
-    assert ("aspect-ratio" in failing(clip, profile)) is fails
+    assert ("aspect-ratio" in failing(limits(name), profile)) is fails
 
 
-def test_container_is_judged_by_content_not_name(tmp_path: Path) -> None:
-    webm = ffmpeg(tmp_path / "real.webm", "-c:v", "libvpx")
-    matroska_named_webm = ffmpeg(tmp_path / "fake.webm", "-f", "matroska", "-c:v", "libvpx")
-    mov = ffmpeg(tmp_path / "clip.mov", *H264)
+def test_container_is_judged_by_content_not_name() -> None:
+    webm = limits("container_vp8.webm")
+    matroska_named_webm = limits("container_matroska_named.webm")
+    mov = limits("container_h264.mov")
     assert "container-format" not in failing(webm, "tiktok")
     assert "container-format" in failing(matroska_named_webm, "tiktok")
     assert "container-format" not in failing(mov, "tiktok")
     assert "container-format" in failing(mov, "tavus")          # QuickTime, not MP4
 
 
-def test_container_extension_where_the_platform_requires_it(tmp_path: Path) -> None:
-    mp4_named_m4v = ffmpeg(tmp_path / "clip.m4v", "-f", "mp4", *H264)
+def test_container_extension_where_the_platform_requires_it() -> None:
+    mp4_named_m4v = limits("container_mp4_named.m4v")
     findings = evaluate(load_profile("tavus"), facts_of(mp4_named_m4v))
     [finding] = [f for f in findings if f.rule == "container-format"]
     assert finding.message == "file name extension .m4v is not accepted (.mp4)"
 
 
-@pytest.mark.parametrize(("audio_args", "fails"), [
-    (("-c:a", "aac", "-ar", "48000", "-ac", "2"), False),
-    (("-c:a", "aac", "-ar", "88200", "-ac", "2"), True),
-    (("-c:a", "aac", "-ar", "48000", "-ac", "3"), True),
-    (("-c:a", "mp3", "-ar", "48000", "-ac", "2"), True),
+@pytest.mark.parametrize(("name", "fails"), [
+    ("instagram_ready.mp4", False),       # AAC, 48 kHz, 2 channels
+    ("audio_aac_88.2k.mp4", True),
+    ("audio_aac_3ch.mp4", True),
+    ("audio_mp3.mp4", True),
 ])
-def test_audio_format(tmp_path: Path, audio_args: tuple[str, ...], fails: bool) -> None:
-    clip = ffmpeg(tmp_path / "c.mp4", *H264, *audio_args, audio="sine=r=48000", seconds=0.5)
-    assert ("audio-format" in failing(clip, "instagram-reels")) is fails
+def test_audio_format(name: str, fails: bool) -> None:
+    assert ("audio-format" in failing(limits(name), "instagram-reels")) is fails
 
 
-@pytest.mark.parametrize(("args", "fails"), [
-    ((), False),
-    (("-flags", "+ilme+ildct", "-x264opts", "tff=1", "-vf", "setfield=tff"), True),
-])
-def test_progressive(tmp_path: Path, args: tuple[str, ...], fails: bool) -> None:
-    clip = ffmpeg(tmp_path / "c.mp4", "-c:v", "libx264", "-pix_fmt", "yuv420p", *args,
-                  video="testsrc=s=64x64:r=25")
-    assert ("progressive" in failing(clip, "instagram-reels")) is fails
+@pytest.mark.parametrize(("name", "fails"), [("instagram_ready.mp4", False),
+                                             ("interlaced_tff.mp4", True)])
+def test_progressive(name: str, fails: bool) -> None:
+    assert ("progressive" in failing(limits(name), "instagram-reels")) is fails
 
 
-@pytest.mark.parametrize(("pix_fmt", "fails"), [("yuv420p", False), ("yuv422p", True),
-                                                ("yuv444p", True)])
-def test_chroma_subsampling(tmp_path: Path, pix_fmt: str, fails: bool) -> None:
-    clip = ffmpeg(tmp_path / "c.mp4", "-c:v", "libx264", "-pix_fmt", pix_fmt)
-    assert ("pixel-format" in failing(clip, "instagram-reels")) is fails
+@pytest.mark.parametrize(("name", "fails"), [("instagram_ready.mp4", False),   # 4:2:0
+                                             ("chroma_422.mp4", True),
+                                             ("chroma_444.mp4", True)])
+def test_chroma_subsampling(name: str, fails: bool) -> None:
+    assert ("pixel-format" in failing(limits(name), "instagram-reels")) is fails
 
 
-@pytest.mark.parametrize(("pix_fmt", "fails"), [("yuv420p", False), ("yuv420p10le", True)])
-def test_bit_depth(tmp_path: Path, pix_fmt: str, fails: bool) -> None:
-    clip = ffmpeg(tmp_path / "c.mp4", "-c:v", "libx264", "-pix_fmt", pix_fmt)
+@pytest.mark.parametrize(("name", "fails"), [("instagram_ready.mp4", False),   # 8-bit
+                                             ("bit_depth_10.mp4", True)])
+def test_bit_depth(tmp_path: Path, name: str, fails: bool) -> None:
     profile = custom(tmp_path, "[rules.pixel-format]\nmax_bit_depth = 8\n")
-    assert ("pixel-format" in failing(clip, profile)) is fails
+    assert ("pixel-format" in failing(limits(name), profile)) is fails
 
 
-@pytest.mark.parametrize(("args", "fails"), [(("-movflags", "+faststart"), False), ((), True)])
-def test_faststart(tmp_path: Path, args: tuple[str, ...], fails: bool) -> None:
-    clip = ffmpeg(tmp_path / "c.mp4", *H264, *args)
-    assert ("faststart" in failing(clip, "instagram-reels")) is fails
+@pytest.mark.parametrize(("name", "fails"), [("instagram_ready.mp4", False),
+                                             ("not_faststart.mp4", True)])
+def test_faststart(name: str, fails: bool) -> None:
+    assert ("faststart" in failing(limits(name), "instagram-reels")) is fails
 
 
-@pytest.mark.parametrize(("args", "fails"), [(("-use_editlist", "0"), False), ((), True)])
-def test_no_edit_lists(tmp_path: Path, args: tuple[str, ...], fails: bool) -> None:
-    clip = ffmpeg(tmp_path / "c.mp4", *H264, "-c:a", "aac", *args, audio="sine", seconds=0.5)
-    assert ("no-edit-lists" in failing(clip, "instagram-reels")) is fails
+@pytest.mark.parametrize(("name", "fails"), [("instagram_ready.mp4", False),   # -use_editlist 0
+                                             ("edit_list.mp4", True)])
+def test_no_edit_lists(name: str, fails: bool) -> None:
+    assert ("no-edit-lists" in failing(limits(name), "instagram-reels")) is fails
 
 
-def test_an_instagram_ready_clip_passes_every_rule(tmp_path: Path) -> None:
-    clip = ffmpeg(tmp_path / "reel.mp4", *H264, "-c:a", "aac", "-ar", "48000", "-ac", "2",
-                  "-movflags", "+faststart", "-use_editlist", "0",
-                  video="testsrc=s=108x192:r=30", audio="sine=r=48000", seconds=3.5)
-    assert failing(clip, "instagram-reels") == set()
+def test_an_instagram_ready_clip_passes_every_rule() -> None:
+    assert failing(limits("instagram_ready.mp4"), "instagram-reels") == set()
 
 
 @pytest.mark.parametrize("backend", [LibavBackend(), MediaInfoBackend(),
                                      pytest.param(FfprobeBackend(), marks=needs_ffprobe)],
                          ids=["libav", "mediainfo", "ffprobe"])
-def test_every_backend_reads_the_new_facts(tmp_path: Path, backend: object) -> None:
-    clip = ffmpeg(tmp_path / "c.mov", "-c:v", "libx264", "-pix_fmt", "yuv422p10le",
-                  "-flags", "+ilme+ildct", "-x264opts", "tff=1", "-vf", "setfield=tff",
-                  video="testsrc=s=64x48:r=25")
+def test_every_backend_reads_the_new_facts(backend: object) -> None:
+    clip = limits("mov_422_10bit_tff.mov")   # QuickTime, 10-bit 4:2:2, interlaced tff
     facts = read_facts(str(clip), backend)  # type: ignore[arg-type]
     main = facts.main_video
     assert (facts.brand, facts.moov_first, facts.edit_lists) == ("qt  ", False, True)
