@@ -124,6 +124,34 @@ def test_a_private_address_is_refused_without_connecting(
     assert allowed.ok and len(handler.connections) > before
 
 
+def test_a_name_that_rebinds_to_a_private_address_gets_no_request(
+        drip: tuple[str, type[Drip]], monkeypatch: pytest.MonkeyPatch) -> None:
+    """DNS rebinding: the name resolves to a public address when it is checked, then to
+    127.0.0.1 when the client connects. The connection is refused before a request is sent.
+    (The one thing simulated is the resolver, as there is no DNS server here.)"""
+    base, handler = drip
+    port = int(base.rsplit(":", 1)[1])
+    real = socket.getaddrinfo
+    answers = iter([("93.184.216.34", port)])   # the first answer only: then the local server
+
+    def rebinding(host: object, *args: object, **kwargs: object) -> object:
+        if host != "media.rebind.example":
+            return real(host, *args, **kwargs)  # type: ignore[arg-type]
+        address = next(answers, ("127.0.0.1", port))
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", address)]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    before = len(handler.connections)
+    report = validate(f"http://media.rebind.example:{port}/clip.mp4")
+    assert [(f.rule, f.severity) for f in report.findings] == [("url-reachable", "error")]
+    message = report.findings[0].message
+    assert message.startswith("cannot fetch it: connected to 127.0.0.1, a loopback "
+                              "address, though the name resolved to a public one"), message
+    assert "nothing sent" in message
+    assert [request for request in handler.connections[before:] if request] == []  # connected,
+    # as a check of the peer needs, but not a byte of a request was sent
+
+
 def test_the_cli_refuses_private_urls_unless_allowed(drip: tuple[str, type[Drip]]) -> None:
     url = f"{drip[0]}/clip.mp4"
 

@@ -4,7 +4,9 @@ An :class:`HttpSession` holds one URL's requests. It asks the server with
 HEAD (a ranged GET when HEAD is refused), following at most ``max_redirects``
 redirects and only to ``http``/``https`` URLs. A host (first or after a
 redirect) that resolves to a loopback, private or link-local address is
-refused before connecting, as the API would, unless ``allow_private_urls``.
+refused before connecting, as the API would, unless ``allow_private_urls``;
+and a connection whose peer turns out non-public (the name re-resolved: DNS
+rebinding) is closed before a request is sent on it.
 Every request shares one wall-clock :class:`Deadline`: sockets still open at
 ``max_seconds`` are shut down, so a server that drips its headers or body
 slowly is cut off there.
@@ -92,12 +94,18 @@ def non_public_address(host: str) -> str | None:
     except (OSError, UnicodeError):
         return None
     for *_, sockaddr in infos:
-        address = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-            address = address.ipv4_mapped
+        address = _plain_address(str(sockaddr[0]))
         if not address.is_global:
             return str(address)
     return None
+
+
+def _plain_address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    """An IP address without its zone (``fe80::1%eth0``), an IPv4-mapped one as IPv4."""
+    address = ipaddress.ip_address(text.split("%", 1)[0])
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
 
 
 def _address_kind(address: str) -> str:
@@ -119,6 +127,19 @@ def refuse_private(url: str, limits: HttpLimits) -> None:
         raise FetchFailed("connection", f"{host} resolves to {address}, {_address_kind(address)} "
                           "address: the API fetches only from the internet (not connected; "
                           "--allow-private-urls lifts this for a local test server)")
+
+
+def refuse_private_peer(stream: Any) -> None:
+    """Refuse a connection whose peer is not a public address, before any request is sent
+    on it: the host's name may have resolved to a public address when it was checked and
+    to a private one when connecting (DNS rebinding)."""
+    peer = stream.get_extra_info("server_addr")
+    address = _plain_address(str(peer[0])) if isinstance(peer, tuple) and peer else None
+    if address is not None and not address.is_global:
+        raise FetchFailed("connection", f"connected to {address}, {_address_kind(str(address))} "
+                          "address, though the name resolved to a public one when checked "
+                          "(DNS rebinding?): the API fetches only from the internet (nothing "
+                          "sent; --allow-private-urls lifts this for a local test server)")
 
 
 def _shut(sock: socket.socket) -> None:
@@ -216,6 +237,14 @@ class HttpSession:
             return FetchFailed("timeout", self._timeout_text(exc))
         return FetchFailed("connection", scrub(str(exc) or type(exc).__name__, *urls))
 
+    def _trace(self, event: str, info: dict[str, Any]) -> None:
+        """httpcore's trace hook: each new connection's peer checked, its socket given to the
+        deadline."""
+        connected = event in _SOCKET_EVENTS and info.get("return_value") is not None
+        if connected and not self.limits.allow_private_urls:
+            refuse_private_peer(info["return_value"])
+        self.deadline.trace(event, info)
+
     def _request(self, method: str, target: str, headers: dict[str, str] | None,
                  origin: str) -> httpx.Response:
         if self.deadline.passed:
@@ -227,7 +256,7 @@ class HttpSession:
         try:
             request = self.client.build_request(method, target, headers=headers,
                                                 timeout=self._timeout(),
-                                                extensions={"trace": self.deadline.trace})
+                                                extensions={"trace": self._trace})
             return self.client.send(request, stream=True)
         except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
             raise self.failure(exc, origin, target) from None
