@@ -83,6 +83,7 @@ UNRESOLVED_FPS = ("max-frame-rate", "uncertain: 60.3 fps is within 1 % of the li
                   "ffprobe to confirm")
 FRAGMENTED = ("max-duration", "uncertain: fragmented MP4: FFmpeg versions read its duration "
               "differently (some far longer than the content) (FFmpeg (in-process) reading)")
+NO_REFERENCE = ("file-access", "the reference ffprobe gave no reading (")
 NO_FPS = ("max-frame-rate", "average frame rate unknown: cannot check the 60 fps limit")
 NO_DURATION = ("max-duration", "container duration unknown: cannot check the 60 s limit")
 UNCERTAIN_DURATION = ("max-duration", "uncertain: FFmpeg (in-process) reads no duration, "
@@ -138,11 +139,11 @@ ROWS = [
         [NO_DURATION, UNCERTAIN_DURATION], "libav"),
     Row("ffprobe loses the file: as without it", libav(duration=None), mediainfo(duration=75.0),
         ffprobe(problem="io"), ["libav", "ffprobe", "mediainfo"], [],
-        [NO_DURATION, UNCERTAIN_DURATION], "libav"),
+        [NO_DURATION, UNCERTAIN_DURATION, NO_REFERENCE], "libav"),
     # A second opinion that blows up settles nothing: the first reading stands, with its doubts.
     Row("ffprobe times out: as without it", libav(duration=None), mediainfo(duration=75.0),
         ffprobe(problem="timeout"), ["libav", "ffprobe", "mediainfo"], [],
-        [NO_DURATION, UNCERTAIN_DURATION], "libav"),
+        [NO_DURATION, UNCERTAIN_DURATION, NO_REFERENCE], "libav"),
     Row("MediaInfo crashes: libav stands", libav(duration=None), mediainfo(problem="crash"), None,
         ["libav", "mediainfo"], [], [NO_DURATION], "libav"),
     Row("MediaInfo loses every stream: libav stands", libav(duration=None),
@@ -152,7 +153,7 @@ ROWS = [
         mediainfo(duration=30.0), None, ["libav", "mediainfo"], [], [FRAGMENTED], "libav"),
     Row("ffprobe crashes on the quirk: it stays open", libav(duration=30.0, fragmented=True),
         mediainfo(duration=30.0), ffprobe(problem="crash"), ["libav", "ffprobe", "mediainfo"],
-        [], [FRAGMENTED], "libav"),
+        [], [FRAGMENTED, NO_REFERENCE], "libav"),
     Row("a rule that already warns is not warned twice", libav(fps=None), mediainfo(fps=None),
         None, ["libav", "mediainfo"], [], [NO_FPS], "libav"),
     # Where FFmpeg releases read the file on different sides of a limit (the movie header
