@@ -161,7 +161,7 @@ def validate_many(paths: PathLike | Iterable[PathLike],
         workers = bounded_workers(jobs)
     else:
         workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    job = Job(resolved, probe, timeout)
+    job = Job(resolved, probe, timeout, max_memory)
     previous = set_max_memory(max_memory)
     try:
         scheduler = Scheduler(job, open_runner(job, workers, executor),

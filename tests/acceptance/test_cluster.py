@@ -158,3 +158,24 @@ def _kill_a_busy_worker(client: Any, pids: dict[str, int]) -> tuple[int, list[st
             return pids[worker], list(keys)
         time.sleep(0.01)
     raise AssertionError("no worker was busy")
+
+
+def test_the_memory_bound_reaches_the_cluster_workers(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """``max_memory`` travels with each batch to the workers' probe processes. The prober
+    here is an executable that answers as ffprobe does, with the address-space limit it
+    runs under (``ulimit -v``, in KiB) as the file's duration."""
+    prober = tmp_path / "ffprobe"
+    prober.write_text(
+        "#!/bin/sh\n"
+        'case "$*" in *-version*) echo "ffprobe version 5.1.9"; exit 0;; esac\n'
+        'printf \'{"format": {"duration": "%s", "format_name": "mov,mp4,m4a,3gp,3g2,mj2"}, '
+        '"streams": []}\' "$(ulimit -v)"\n')
+    prober.chmod(0o755)
+    monkeypatch.setenv("MEDIA_PREFLIGHT_FFPROBE", str(prober))
+    clip = FIXTURES / "pass" / "h264_aac_25fps.mp4"
+    with open_executor("local:1") as executor:      # its worker starts with the variable set
+        for bound in (300 << 20, 600 << 20):
+            [report] = validate_many([clip], probe="ffprobe", executor=executor,
+                                     max_memory=bound)
+            assert report.media is not None and report.media.duration_s == bound >> 10

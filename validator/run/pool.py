@@ -145,4 +145,5 @@ class PoolRunner:
         self.workers.remove(worker)
         items, job = batch.items, self.job
         self._done[batch] = ([job.failed(items[0], lost)] if len(items) == 1
-                             else retry_one_by_one(items, job.profile, job.probe, job.timeout))
+                             else retry_one_by_one(items, job.profile, job.probe, job.timeout,
+                                                job.max_memory))

@@ -26,6 +26,7 @@ from validator.records.redact import is_url
 from validator.run.cache import FileKey
 from validator.run.discover import WalkError
 from validator.run.forked import Forked, WorkerLost
+from validator.run.memory import DEFAULT_MAX_MEMORY
 from validator.run.work import (
     GuardedSecondOpinions,
     Item,
@@ -49,14 +50,18 @@ class Batch:
 
 
 class Job:
-    """What every runner is given: the profile, the probe and the time limit per file."""
+    """What every runner is given: the profile, the probe, the time limit per file and the
+    memory bound of the probe processes."""
 
-    def __init__(self, profile: Profile, probe: str, timeout: float) -> None:
+    def __init__(self, profile: Profile, probe: str, timeout: float,
+                 max_memory: int | None = DEFAULT_MAX_MEMORY) -> None:
         self.profile, self.probe, self.timeout = profile, probe, timeout
+        self.max_memory = max_memory
 
     def guarded(self, items: list[Item]) -> list[Report]:
         """``items`` checked in forked children, file by file after a hang or a crash."""
-        return check_batch_guarded(items, self.profile, self.probe, self.timeout)
+        return check_batch_guarded(items, self.profile, self.probe, self.timeout,
+                                   self.max_memory)
 
     def failed(self, item: Item, lost: WorkerLost) -> Report:
         return failed_report(item, self.profile, self.timeout, lost)
@@ -85,7 +90,8 @@ class ExecutorRunner:
     def submit(self, batch: Batch) -> None:
         job = self.job
         self._futures[batch] = self.executor.submit(check_batch_guarded, batch.items,
-                                                    job.profile, job.probe, job.timeout)
+                                                    job.profile, job.probe, job.timeout,
+                                                    job.max_memory)
 
     def wait(self, batch: Batch) -> list[Report]:
         return self._futures.pop(batch).result()

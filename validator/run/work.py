@@ -20,6 +20,7 @@ from validator.records.facts import MediaFacts, ProblemKind
 from validator.records.findings import Report, printable_path
 from validator.run.discover import WalkError
 from validator.run.forked import Forked, WorkerLost
+from validator.run.memory import DEFAULT_MAX_MEMORY, set_max_memory
 
 DEFAULT_TIMEOUT = 30.0
 _PER_ITEM_SLACK = 0.5
@@ -132,22 +133,27 @@ def run_in_child(items: list[Item], profile: Profile, probe: str,
         child.kill()
 
 
-def check_batch_guarded(items: list[Item], profile: Profile, probe: str,
-                        timeout: float) -> list[Report]:
-    """A batch checked in a forked child under the time limit; on a hang or a crash, file by
-    file, so only the guilty file gets the finding. Also what cluster workers run."""
+def check_batch_guarded(items: list[Item], profile: Profile, probe: str, timeout: float,
+                        max_memory: int | None = DEFAULT_MAX_MEMORY) -> list[Report]:
+    """A batch checked in a forked child under the time limit and the memory bound; on a
+    hang or a crash, file by file, so only the guilty file gets the finding. Also what
+    cluster workers run (so the bound travels with the batch)."""
+    previous = set_max_memory(max_memory)
     try:
         return run_in_child(items, profile, probe, timeout)
     except WorkerLost as lost:
         if len(items) == 1:
             return [failed_report(items[0], profile, timeout, lost)]
-        return retry_one_by_one(items, profile, probe, timeout)
+        return retry_one_by_one(items, profile, probe, timeout, max_memory)
+    finally:
+        set_max_memory(previous)
 
 
-def retry_one_by_one(items: list[Item], profile: Profile, probe: str,
-                     timeout: float) -> list[Report]:
+def retry_one_by_one(items: list[Item], profile: Profile, probe: str, timeout: float,
+                     max_memory: int | None = DEFAULT_MAX_MEMORY) -> list[Report]:
     """Each file of a lost batch checked alone, so only the guilty one gets the finding."""
-    return [check_batch_guarded([item], profile, probe, timeout)[0] for item in items]
+    return [check_batch_guarded([item], profile, probe, timeout, max_memory)[0]
+            for item in items]
 
 
 _warmed = False
