@@ -175,7 +175,7 @@ def test_the_memory_bound_reaches_the_cluster_workers(tmp_path: Path,
     monkeypatch.setenv("MEDIA_PREFLIGHT_FFPROBE", str(prober))
     clip = FIXTURES / "pass" / "h264_aac_25fps.mp4"
     with open_executor("local:1") as executor:      # its worker starts with the variable set
-        for bound in (300 << 20, 600 << 20):
+        for bound in (1 << 30, 3 << 29):       # above what a Dask worker holds (~0.5G)
             [report] = validate_many([clip], probe="ffprobe", executor=executor,
                                      max_memory=bound)
             assert report.media is not None and report.media.duration_s == bound >> 10

@@ -103,3 +103,24 @@ def test_a_bad_bound_is_a_usage_error(tmp_path: Path, given: str) -> None:
     assert done.returncode == 2
     assert done.stderr.startswith("media-preflight: error: --max-memory:")
     assert "Traceback" not in done.stderr
+
+
+HOST_PROGRAM = """
+import json, sys
+from validator import validate_many
+ballast = bytearray(600 << 20)   # the calling program already holds 600 MB
+reports = validate_many(sys.argv[1:], jobs=2, max_memory=400 << 20)
+print(json.dumps([[r.status, r.codes] for r in reports]))
+"""
+
+
+def test_a_large_host_program_still_gets_verdicts(tmp_path: Path) -> None:
+    """A bound below what the calling process already holds would leave the forked prober no
+    room to load at all, and every file a false 1208: the worker keeps room to work instead
+    (the machine's size is never the file's fault)."""
+    clips = [str(REPO / "fixtures" / "pass" / "h264_aac_25fps.mp4"),
+             str(REPO / "fixtures" / "fail" / "dur_61.mp4")]
+    done = subprocess.run([sys.executable, "-c", HOST_PROGRAM, *clips], capture_output=True,
+                          text=True, cwd=tmp_path, timeout=120, env=env_without_ffprobe())
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [["passed", []], ["failed", [1204]]]

@@ -122,6 +122,9 @@ def read_facts(path: str, backend: Backend) -> MediaFacts:
     except OSError as exc:
         return problem_facts(path, source, "io", f"cannot read: {exc.strerror or exc}",
                              _size(path))
+    except ImportError as exc:   # a library that would not load: the machine's, not the file's
+        return problem_facts(path, source, "setup", "the prober could not load its libraries "
+                             f"({_failure(exc)})", _size(path))
     except Exception as exc:   # a prober's own failure on this file: the file's finding
         return problem_facts(path, source, "parse", f"the prober failed on it ({_failure(exc)})",
                              _size(path))

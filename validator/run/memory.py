@@ -55,13 +55,31 @@ def set_max_memory(limit: int | None = DEFAULT_MAX_MEMORY) -> int | None:
 
 
 def limit_memory() -> None:
-    """Bound this process's address space (a worker calls this when it starts)."""
+    """Bound this process's address space (a worker calls this when it starts).
+
+    A worker forked from a process that already holds nearly the bound (a large
+    program calling the Python API, a Dask client's threads) keeps at least
+    ``MIN_MAX_MEMORY`` of room above what it holds, so that its prober can load at
+    all, rather than failing every file for the machine's sake."""
     try:
         import resource
     except ImportError:   # pragma: no cover - not on this platform
         return
     if _max_memory is None:
         return
+    bound = max(_max_memory, _address_space() + MIN_MAX_MEMORY)
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    bound = _max_memory if hard == resource.RLIM_INFINITY else min(_max_memory, hard)
+    if hard != resource.RLIM_INFINITY:
+        bound = min(bound, hard)
     resource.setrlimit(resource.RLIMIT_AS, (bound, hard))
+
+
+def _address_space() -> int:
+    """This process's address space in bytes (0 where /proc does not say)."""
+    import os
+
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
