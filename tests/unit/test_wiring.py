@@ -158,8 +158,9 @@ class TestUsageErrors:
         assert len(result.stderr.strip()) > len("media-preflight: error: ")
 
     @pytest.mark.parametrize(("text", "shown"), [
-        ("plain name.mp4", "plain name.mp4"), ("a\nb", "a\\nb"), ("\x1b]0;x\x07", "\\x1b]0;x\\x07"),
-        ("caf\udce9.mp4", "caf\\udce9.mp4"), ("tab\there", "tab\\there"), ("café", "café")])
+        ("plain name.mp4", "plain name.mp4"), ("a\nb", "a\\x0ab"),
+        ("\x1b]0;x\x07", "\\x1b]0;x\\x07"), ("caf\udce9.mp4", "caf\\xe9.mp4"),
+        ("tab\there", "tab\\x09here"), ("café", "café"), ("\u202egnp.mp4", "\\u202egnp.mp4")])
     def test_a_message_shows_control_characters_escaped(self, text: str, shown: str) -> None:
         assert safe_message(text) == shown
 

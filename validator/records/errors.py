@@ -17,9 +17,10 @@ class UsageError(ValueError):
 
 
 def safe_message(text: str) -> str:
-    """``text`` with each non-printable character (a newline, an escape sequence, a lone
-    surrogate from an undecodable file name) written as its Python escape, so a name in a
-    message can neither forge a line nor drive the terminal."""
-    if text.isprintable():
-        return text
-    return "".join(char if char.isprintable() else ascii(char)[1:-1] for char in text)
+    """``text`` as every human-readable output shows a name
+    (:func:`~validator.records.data.display_text`): control characters, escape sequences,
+    bidi overrides and undecodable bytes escaped, so a name in a message can neither forge a
+    line nor drive the terminal."""
+    from validator.records.data import display_text
+
+    return display_text(text)
