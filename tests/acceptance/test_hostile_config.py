@@ -178,7 +178,7 @@ def test_names_in_an_error_are_escaped(tmp_path: Path) -> None:
     path = profile(tmp_path, '[rules."x\\u001b]0;owned\\u0007\\nmedia-preflight: fine"]')
     line = one_error(cli("check", "-p", str(path), PASS))
     assert "\x1b" not in line and "\x07" not in line
-    assert 'rules.x\\x1b]0;owned\\x07\\nmedia-preflight: fine: unknown rule' in line
+    assert 'rules.x\\x1b]0;owned\\x07\\x0amedia-preflight: fine: unknown rule' in line
 
 
 @pytest.mark.parametrize("args", [["check", PASS], ["check", "--format", "json", PASS],

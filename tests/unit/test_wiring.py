@@ -145,7 +145,7 @@ class TestUsageErrors:
 
         usage = CliRunner().invoke(group, ["fail", "usage"])
         assert usage.exit_code == 2
-        assert usage.stderr == "media-preflight: error: bad\\nname\n"
+        assert usage.stderr == "media-preflight: error: bad\\x0aname\n"
         bug = CliRunner().invoke(group, ["fail", "bug"])
         assert isinstance(bug.exception, ValueError) and bug.exit_code == 1
 
