@@ -694,7 +694,12 @@ def main(argv: list[str] | None = None) -> int:
     run(commands["media-preflight check FILE (warm cache)"], cwd=work, env=ENV)
     on_path = shutil.which("media-preflight")
     if on_path and "/shims/" in on_path:
-        commands["via pyenv shim: media-preflight --version"] = [on_path, "--version"]
+        if subprocess.run([on_path, "--version"], capture_output=True, cwd=work,
+                          env=ENV).returncode == 0:
+            commands["via pyenv shim: media-preflight --version"] = [on_path, "--version"]
+        else:
+            notes.append("the pyenv shim's media-preflight does not run (not installed in "
+                         "that interpreter): no shim figure")
     python_on_path = shutil.which("python")
     if python_on_path and "/shims/" in python_on_path:
         commands["via pyenv shim: python -c pass"] = [python_on_path, "-c", "pass"]
