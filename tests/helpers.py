@@ -118,8 +118,9 @@ def write_png(path: Path, width: int, height: int) -> Path:
         body = kind + data
         return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
 
-    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    row, packer = b"\x00" + b"\x80" * width, zlib.compressobj()
+    pixels = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-                     + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+                     + chunk(b"IDAT", pixels) + chunk(b"IEND", b""))
     return path

@@ -77,9 +77,21 @@ def test_a_damaged_png_is_not_a_readable_picture(tmp_path: Path) -> None:
     damaged = tmp_path / "face.png"
     damaged.write_bytes(b"\x89PNG\r\n\x1a\n" + b"not a picture" * 40)
     [finding] = validate(VIDEO, image=damaged).image.errors
-    assert finding.message == ("a png image whose picture cannot be read (damaged or not what "
-                               "its name says)")
+    assert finding.message == ("a png image whose picture size cannot be read (damaged, not "
+                               "what its name says, or too large for FFmpeg to decode)")
     assert not validate(damaged, profile="akool-character-swap").ok   # named alone, too
+
+
+def test_a_picture_too_large_for_ffmpeg_fails_within_the_memory_bound(tmp_path: Path) -> None:
+    """A 17,000 × 17,000 PNG of about 300 kB (a decompression bomb: 289 MB of pixels):
+    FFmpeg's libraries will not decode a picture that size, so no size is read, and the check
+    ends quickly, within the memory bound, with the image's finding."""
+    bomb = write_png(tmp_path / "bomb.png", 17_000, 17_000)
+    assert bomb.stat().st_size < 1_000_000
+    report = validate(bomb, profile="akool-character-swap-kling")
+    assert report.status == "failed"
+    assert [f.message.split(" (")[0] for f in report.errors] == [
+        "a png image whose picture size cannot be read"]
 
 
 def test_a_missing_image_is_not_checked(tmp_path: Path) -> None:

@@ -62,8 +62,8 @@ def _not_a_picture(facts: MediaFacts) -> str | None:
     if not facts.is_image:
         return f"a video ({main.codec or 'unknown codec'}), not a still image"
     if main.width is None or main.height is None:
-        return f"a {image_format(facts)} image whose picture cannot be read (damaged or " \
-               "not what its name says)"
+        return f"a {image_format(facts)} image whose picture size cannot be read (damaged, " \
+               "not what its name says, or too large for FFmpeg to decode)"
     return None
 
 
