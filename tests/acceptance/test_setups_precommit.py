@@ -12,6 +12,7 @@ import pytest
 
 from tests.acceptance.test_precommit import _git, hook_repo, project, try_repo
 from tests.conftest import FFMPEG, fixture_path, needs_ffmpeg
+from tests.helpers import write_png
 from validator.profiles.catalog import HOOKS
 
 __all__ = ["hook_repo", "project"]   # fixtures this module uses
@@ -57,3 +58,25 @@ def test_pre_commit_with_audio_exclude_and_quiet_output(hook_repo: Path,
     lipsync_hook = next(hook for hook in HOOKS if hook.profile == "akool-lipsync")
     assert status[lipsync_hook.name].endswith("Passed"), output   # the voice, as lipsync audio
     assert "1 file: 1 passed" in output, output
+
+
+@pytest.mark.e2e
+def test_the_character_swap_hook_checks_images(hook_repo: Path, project: Path) -> None:
+    """The hooks of endpoints that take an image pick images too and judge them as the
+    character image; the default hook passes images over."""
+    write_png(project / "clips" / "face.png", 400, 400)
+    write_png(project / "clips" / "Icon.PNG", 64, 64)
+    _git("add", "-A", cwd=project)
+    _git("commit", "-q", "-m", "faces", cwd=project)
+    kling = "media-preflight-akool-character-swap-kling"
+    run = try_repo(hook_repo, project, kling, "--files", "clips/face.png", "clips/Icon.PNG",
+                   "--verbose")
+    output = run.stdout + run.stderr
+    assert run.returncode == 1, output
+    assert "✗ clips/Icon.PNG  image-input: 64×64 px: a side is under 300 px" in output, output
+    assert "face.png" not in output, output                  # passing: not printed
+    default = try_repo(hook_repo, project, "media-preflight", "--files", "clips/face.png")
+    output = default.stdout + default.stderr
+    assert default.returncode == 0, output
+    assert any(line.startswith(HOOKS[0].name) and line.endswith("Skipped")
+               for line in output.splitlines()), output      # no file of its kinds
