@@ -187,7 +187,7 @@ def _fspath(path: PathLike | None) -> str | None:
     return None if path is None else os.fspath(path)
 
 
-def pair_job(profile: ProfileLike, pairs: list[Pair],
+def _pair_job(profile: ProfileLike, pairs: list[Pair],
              allow_private_urls: bool = False) -> Profile:
     """The profile a run of jobs is judged under: the default becomes the jobs' endpoint
     (akool-lipsync, akool-character-swap); one that takes none of their inputs is refused."""
@@ -205,7 +205,7 @@ def _validate_pair(pair: Pair, profile: ProfileLike, probe: str, timeout: float,
     """Check one job: the video as the video input, the audio and image by their own rules."""
     from validator.check.pairs import PairReport, with_partner
 
-    job = pair_job(profile, [pair], allow_private_urls)
+    job = _pair_job(profile, [pair], allow_private_urls)
     video = validate(pair.video, profile=job.for_input("video"), probe=probe, timeout=timeout)
     partners = {kind: validate(path, profile=job.for_input(kind), probe=probe, timeout=timeout)
                 for kind, path in pair.partners}
@@ -226,7 +226,7 @@ def check_pairs(pairs: Iterable[Pair], profile: ProfileLike = DEFAULT_PROFILE,
     from validator.check.pairs import with_partner
 
     pairs = list(pairs)
-    job = pair_job(profile, pairs, allow_private_urls)
+    job = _pair_job(profile, pairs, allow_private_urls)
     kinds = ["video", *sorted({kind for pair in pairs for kind, _ in pair.partners})]
     workers = max(1, (jobs or os.cpu_count() or 2) // len(kinds))
     streams = {kind: validate_many([path for p in pairs for k, path in _inputs(p) if k == kind],
