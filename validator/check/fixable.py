@@ -13,14 +13,19 @@ from validator.records.findings import Finding, Report
 from validator.records.redact import is_url
 
 FIXABLE_RULES = frozenset({"max-duration", "max-frame-rate", "video-codec", "audio-present",
-                           "max-size"})
+                           "max-size", "image-input"})
 
 
 def unfixable_findings(report: Report) -> list[Finding]:
-    """The error findings no re-encode can repair (not media, no video stream)."""
-    no_video = report.media is None or report.media.main_video is None
+    """The error findings no re-encode can repair (not media, no video stream, an image
+    input that is no picture whose size can be read)."""
+    media = report.media
+    no_video = media is None or media.main_video is None
+    picture = media is not None and media.is_image and media.main_video is not None \
+        and media.main_video.displayed_size is not None
     return [f for f in report.errors
-            if f.rule not in FIXABLE_RULES or (f.rule == "video-codec" and no_video)]
+            if f.rule not in FIXABLE_RULES or (f.rule == "video-codec" and no_video)
+            or (f.rule == "image-input" and not picture)]
 
 
 def fixable(report: Report) -> bool:

@@ -311,7 +311,8 @@ def fix_command(paths: tuple[str, ...], output: str | None, output_dir: str | No
                 exact: bool, apply_advice: bool) -> None:
     """Write copies of failing videos that the API accepts.
 
-    Each copy is made by one FFmpeg command.
+    Each copy is made by one FFmpeg command (a character image rejected by
+    `image-input` becomes an accepted PNG or JPEG).
     PATH is a file or a folder (walked as `check` walks it). Inputs are never
     changed. Exit status: 0 every output passes (or its input already did), 1
     some still fail or cannot be fixed, 2 usage error (such as an existing

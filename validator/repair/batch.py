@@ -41,6 +41,7 @@ from validator.repair.fixer import (
     planned,
     run_job,
 )
+from validator.repair.picture import output_suffix
 from validator.repair.plan import FixOptions
 from validator.run.discover import WalkError, discover
 
@@ -66,9 +67,9 @@ def default_jobs() -> int:
     return max(1, (os.cpu_count() or 1) // 4)
 
 
-def _mirrored(source: Path, output_dir: Path, base: Path) -> Path:
+def _mirrored(source: Path, output_dir: Path, base: Path, suffix: str = ".mp4") -> Path:
     relative = Path(os.path.relpath(os.path.abspath(source), base))
-    return output_dir / relative.parent / f"{source.stem}.mp4"
+    return output_dir / relative.parent / f"{source.stem}{suffix}"
 
 
 def _base(source: str, named: str, cwd: str) -> Path:
@@ -89,13 +90,15 @@ def _unique(path: Path, taken: set[str]) -> Path:
 
 
 def output_paths(sources: list[Path], output_dir: Path | None,
-                 bases: list[Path] | None = None) -> list[Path]:
+                 bases: list[Path] | None = None,
+                 suffixes: list[str] | None = None) -> list[Path]:
     """Each input's output (under ``output_dir``: at its path relative to its base, by default
     the current folder); inputs whose outputs would coincide are named by their full file
     name (``clip.mov.fixed.mp4``), and any name still taken gets a number."""
     here = Path.cwd()
-    wanted = [default_output(s) if output_dir is None
-              else _mirrored(s, output_dir, bases[n] if bases else here)
+    ends = suffixes or [".mp4"] * len(sources)
+    wanted = [default_output(s, ends[n]) if output_dir is None
+              else _mirrored(s, output_dir, bases[n] if bases else here, ends[n])
               for n, s in enumerate(sources)]
     counts = Counter(os.path.abspath(w) for w in wanted)
     taken: set[str] = set()
@@ -110,7 +113,8 @@ def output_paths(sources: list[Path], output_dir: Path | None,
 
 
 def _inputs(paths: Iterable[str | os.PathLike[str]], exclude: tuple[str, ...],
-            include_hidden: bool, gitignore: bool) -> tuple[list[str | WalkError], list[Path]]:
+            include_hidden: bool, gitignore: bool,
+            extensions: frozenset[str]) -> tuple[list[str | WalkError], list[Path]]:
     """The files to fix (each once, however often it is named or reached), and the folder
     each one's relative path is taken from."""
     named = [os.fspath(p) for p in paths]
@@ -122,7 +126,8 @@ def _inputs(paths: Iterable[str | os.PathLike[str]], exclude: tuple[str, ...],
     items: list[str | WalkError] = []
     bases: list[Path] = []
     for path in named:
-        for item in discover([path], exclude, include_hidden, gitignore):
+        for item in discover([path], exclude, include_hidden, gitignore,
+                             extensions=extensions):
             key = os.path.abspath(item) if isinstance(item, str) else ""
             if key in seen:
                 continue
@@ -211,9 +216,11 @@ def fix_many(paths: Iterable[str | os.PathLike[str]],
     that file's result (``error``) and the batch goes on.
     """
     resolved = resolve_profile(profile if isinstance(profile, Profile) else os.fspath(profile))
-    items, bases = _inputs(paths, tuple(exclude), include_hidden, gitignore)
+    items, bases = _inputs(paths, tuple(exclude), include_hidden, gitignore,
+                           resolved.walked_extensions)
     files = [Path(item) for item in items if isinstance(item, str)]
-    outputs = output_paths(files, Path(output_dir) if output_dir else None, bases)
+    outputs = output_paths(files, Path(output_dir) if output_dir else None, bases,
+                           [output_suffix(source, resolved) for source in files])
     for source, output in zip(files, outputs, strict=True):
         check_output(source, output, force)
     if progress is not None:

@@ -1,4 +1,5 @@
-"""Step 2 of a fix: a :class:`~validator.repair.plan.FixPlan` becomes one FFmpeg argument list.
+"""Step 2 of a fix: a :class:`~validator.repair.plan.FixPlan` becomes one FFmpeg argument list
+(an MP4, or for an image input one picture).
 
 The plan becomes one ffmpeg-python stream graph and so one command. Input
 and output names go to FFmpeg as absolute ``file:`` URLs, so a name starting
@@ -12,6 +13,7 @@ import shutil
 from fractions import Fraction
 
 from validator.repair.errors import FixError
+from validator.repair.picture import picture_graph
 from validator.repair.plan import FixPlan
 
 ENV_VAR = "MEDIA_PREFLIGHT_FFMPEG"
@@ -104,6 +106,12 @@ def build_command(plan: FixPlan, source: str | os.PathLike[str], target: str | o
     import ffmpeg
 
     inp = ffmpeg.input(file_url(source))
+    head = [binary, "-hide_banner", "-nostdin", *(["-y"] if overwrite else [])]
+    if plan.image is not None:
+        picture, picture_options = picture_graph(plan.image, inp)
+        out = ffmpeg.output(picture, file_url(target), f="image2", update=1,
+                            **{"frames:v": 1}, **picture_options)
+        return head + [str(arg) for arg in ffmpeg.get_args(out)]
     video, video_options = _video_graph(plan, inp)
     audio, audio_options = _audio_graph(plan, inp)
     cut = plan.trim_to
@@ -112,5 +120,4 @@ def build_command(plan: FixPlan, source: str | os.PathLike[str], target: str | o
         timing["shortest"] = None
     out = ffmpeg.output(video, *audio, file_url(target), f="mp4", movflags="+faststart",
                         **video_options, **audio_options, **timing)
-    head = [binary, "-hide_banner", "-nostdin", *(["-y"] if overwrite else [])]
     return head + [str(arg) for arg in ffmpeg.get_args(out)]

@@ -23,6 +23,7 @@ from typing import IO
 
 from validator.repair.command import build_command
 from validator.repair.errors import FfmpegFailed, FixError, Stopped
+from validator.repair.picture import smaller
 from validator.repair.plan import (
     MIN_VIDEO_BITRATE,
     SIZE_SAFETY,
@@ -215,6 +216,9 @@ def encode(plan: FixPlan, source: Path, temp: Path, binary: str, progress: Progr
     the re-encoded cut. Returns the plan last run, the measured duration and the number of
     FFmpeg runs.
     """
+    if plan.image is not None:
+        return _encode_picture(plan, source, temp, binary, stopper)
+
     def attempt(current: FixPlan) -> float | None:
         run_ffmpeg(build_command(current, source, temp, binary, overwrite=True),
                    current.duration_s, progress, stopper)
@@ -235,3 +239,16 @@ def encode(plan: FixPlan, source: Path, temp: Path, binary: str, progress: Progr
         plan = revised(plan, video_bitrate=bitrate)
         measured, runs = attempt(plan), runs + 1
     return plan, measured, runs
+
+
+def _encode_picture(plan: FixPlan, source: Path, temp: Path, binary: str,
+                    stopper: Stopper | None) -> tuple[FixPlan, float | None, int]:
+    """Write the picture; once more, smaller, when it came out over the byte limit."""
+    assert plan.image is not None
+    run_ffmpeg(build_command(plan, source, temp, binary, overwrite=True), None, None, stopper)
+    shrunk = smaller(plan.image, temp.stat().st_size)
+    if shrunk is None:
+        return plan, None, 1
+    plan = revised(plan, image=shrunk)
+    run_ffmpeg(build_command(plan, source, temp, binary, overwrite=True), None, None, stopper)
+    return plan, None, 2

@@ -33,6 +33,7 @@ from validator.repair.encode import (
     temporary_beside,
 )
 from validator.repair.errors import FixError
+from validator.repair.picture import output_suffix
 from validator.repair.plan import FixOptions, FixPlan, copy_trim_candidate, plan_fix, with_copy_trim
 
 Status = Literal["fixed", "still-fails", "passes", "cannot-fix", "not-checked", "failed",
@@ -104,10 +105,10 @@ class Encoded:
     seconds: float
 
 
-def default_output(path: str | os.PathLike[str]) -> Path:
-    """``<stem>.fixed.mp4`` beside the input."""
+def default_output(path: str | os.PathLike[str], suffix: str = ".mp4") -> Path:
+    """``<stem>.fixed.mp4`` beside the input (``.fixed.png`` or ``.jpg`` for a picture)."""
     source = Path(path)
-    return source.with_name(f"{source.stem}.fixed.mp4")
+    return source.with_name(f"{source.stem}.fixed{suffix}")
 
 
 def check_source(source: Path) -> None:
@@ -185,16 +186,18 @@ def fix(path: str | os.PathLike[str], out: str | os.PathLike[str] | None = None,
         profile: str | os.PathLike[str] | Profile = DEFAULT_PROFILE, probe: str = "auto",
         dry_run: bool = False, force: bool = False, progress: Progress | None = None,
         options: FixOptions | None = None) -> FixResult:
-    """Write a copy of ``path`` that the API accepts (default ``<stem>.fixed.mp4``).
+    """Write a copy of ``path`` that the API accepts (default ``<stem>.fixed.mp4``; for a
+    picture the profile judges as an image input, ``<stem>.fixed.png`` or ``.jpg``).
 
     The input is never modified. With ``dry_run`` nothing runs and nothing is
     written; ``result.command`` is what would run. Raises :class:`FixError` when
     the fix cannot start, :class:`FfmpegFailed` when FFmpeg fails.
     """
     source = Path(path)
-    output = Path(out) if out is not None else default_output(source)
-    check_paths(source, output, force)
     resolved = resolve_profile(profile if isinstance(profile, Profile) else os.fspath(profile))
+    output = Path(out) if out is not None else default_output(
+        source, output_suffix(source, resolved))
+    check_paths(source, output, force)
     report = validate(source, resolved, probe)
     plan = plan_for(source, report, resolved, options)
     result = planned(source, output, report, plan)

@@ -27,6 +27,8 @@ nothing is decided later. Why each decision:
 - 1207: video re-encoded at the bitrate that fills 90 % of the size limit
   over the (new) duration, audio at 128 kb/s.
 - Everything else is copied: a stream no rule needs changed is not re-encoded.
+- ``image-input``: a picture is planned by :mod:`~validator.repair.picture`
+  (format, scale, padding to the accepted shape).
 
 Files that are not media, and files with no video stream, cannot be fixed.
 """
@@ -42,6 +44,8 @@ from validator.check.fixable import FIXABLE_RULES, unfixable_findings
 from validator.profiles.profile import Profile
 from validator.records.facts import MediaFacts
 from validator.records.findings import Finding, Report
+from validator.repair.picture import ImagePlan, image_options, plan_image
+from validator.repair.picture import steps as picture_steps
 
 TRIM_MARGIN_S = 0.05
 COPY_TRIM_MARGIN_S = 0.1
@@ -88,6 +92,7 @@ class FixPlan(BaseModel):
     duration_s: float | None = None
     max_seconds: float | None = None
     max_bytes: int | None = None
+    image: ImagePlan | None = None
 
     @property
     def needed(self) -> bool:
@@ -224,6 +229,8 @@ def _bitrates(duration: float | None, max_bytes: int | None,
 
 def _steps(plan: FixPlan) -> list[str]:
     """What the plan does, in words, for the CLI."""
+    if plan.image is not None:
+        return picture_steps(plan.image)
     steps = []
     if plan.copy_trim:
         steps.append(f"cut at the keyframe at {plan.trim_to:g} s (no re-encode)")
@@ -251,6 +258,8 @@ def plan_fix(report: Report, profile: Profile, options: FixOptions | None = None
     facts = report.media
     if unfixable or facts is None or facts.main_video is None:
         return FixPlan(unfixable=unfixable)
+    if facts.is_image and image_options(profile) is not None:
+        return _picture_plan(report, facts, profile)
     limits = profile_limits(profile)
     fps = _target_fps(report, facts, limits, options.apply_advice)
     unrecorded = _unrecorded_length(report, facts, limits)
@@ -283,6 +292,20 @@ def plan_fix(report: Report, profile: Profile, options: FixOptions | None = None
         max_bytes=limits.max_bytes if resize else None,
     )
     return revised(plan)
+
+
+def _picture_plan(report: Report, facts: MediaFacts, profile: Profile) -> FixPlan:
+    """The plan for an image input: re-encoded, scaled and padded until accepted."""
+    fixes = [f for f in report.errors if f.rule == "image-input"]
+    options = image_options(profile)
+    assert options is not None
+    image = plan_image(facts, options) if fixes else None
+    if not fixes:
+        return FixPlan()
+    if image is None:
+        return FixPlan(unfixable=fixes)
+    codec = facts.main_video.codec if facts.main_video else None
+    return revised(FixPlan(fixes=fixes, video="encode", video_codec=codec, image=image))
 
 
 def revised(plan: FixPlan, **changes: object) -> FixPlan:
