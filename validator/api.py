@@ -227,9 +227,9 @@ def check_pairs(pairs: Iterable[Pair], profile: ProfileLike = DEFAULT_PROFILE,
 
     pairs = list(pairs)
     job = _pair_job(profile, pairs, allow_private_urls)
-    kinds = ["video", *sorted({kind for pair in pairs for kind, _ in pair.partners})]
+    kinds = sorted({kind for pair in pairs for kind, _ in pair.inputs})
     workers = max(1, (jobs or os.cpu_count() or 2) // len(kinds))
-    streams = {kind: validate_many([path for p in pairs for k, path in _inputs(p) if k == kind],
+    streams = {kind: validate_many([path for p in pairs for k, path in p.inputs if k == kind],
                                    profile=job.for_input(kind), probe=probe, jobs=workers,
                                    once=False, **options)
                for kind in kinds}
@@ -239,7 +239,3 @@ def check_pairs(pairs: Iterable[Pair], profile: ProfileLike = DEFAULT_PROFILE,
         for kind, _ in pair.partners:
             report = next(streams[kind])
             yield with_partner(report, video, job) if kind == "audio" else report
-
-
-def _inputs(pair: Pair) -> tuple[tuple[str, str], ...]:
-    return (("video", pair.video), *pair.partners)

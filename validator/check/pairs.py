@@ -64,9 +64,14 @@ class Pair:
                                                      (IMAGE_INPUT, self.image)) if path)
 
     @property
+    def inputs(self) -> tuple[tuple[str, str], ...]:
+        """Every input, the video's first, in report order: (kind, path)."""
+        return (("video", self.video), *self.partners)
+
+    @property
     def paths(self) -> tuple[str, ...]:
         """Every input's path, in report order."""
-        return (self.video, *(path for _, path in self.partners))
+        return tuple(path for _, path in self.inputs)
 
 
 def pair_profile(profile: ProfileLike, pairs: Iterable[Pair]) -> ProfileLike:

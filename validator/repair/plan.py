@@ -46,6 +46,7 @@ from validator.records.facts import MediaFacts
 from validator.records.findings import Finding, Report
 from validator.repair.picture import ImagePlan, image_options, plan_image
 from validator.repair.picture import steps as picture_steps
+from validator.rules.image_input import Options as ImageOptions
 
 TRIM_MARGIN_S = 0.05
 COPY_TRIM_MARGIN_S = 0.1
@@ -258,8 +259,9 @@ def plan_fix(report: Report, profile: Profile, options: FixOptions | None = None
     facts = report.media
     if unfixable or facts is None or facts.main_video is None:
         return FixPlan(unfixable=unfixable)
-    if facts.is_image and image_options(profile) is not None:
-        return _picture_plan(report, facts, profile)
+    picture_options = image_options(profile) if facts.is_image else None
+    if picture_options is not None:
+        return _picture_plan(report, facts, picture_options)
     limits = profile_limits(profile)
     fps = _target_fps(report, facts, limits, options.apply_advice)
     unrecorded = _unrecorded_length(report, facts, limits)
@@ -294,14 +296,12 @@ def plan_fix(report: Report, profile: Profile, options: FixOptions | None = None
     return revised(plan)
 
 
-def _picture_plan(report: Report, facts: MediaFacts, profile: Profile) -> FixPlan:
+def _picture_plan(report: Report, facts: MediaFacts, options: ImageOptions) -> FixPlan:
     """The plan for an image input: re-encoded, scaled and padded until accepted."""
     fixes = [f for f in report.errors if f.rule == "image-input"]
-    options = image_options(profile)
-    assert options is not None
-    image = plan_image(facts, options) if fixes else None
     if not fixes:
         return FixPlan()
+    image = plan_image(facts, options)
     if image is None:
         return FixPlan(unfixable=fixes)
     codec = facts.main_video.codec if facts.main_video else None
