@@ -109,8 +109,9 @@ def _fresh_notes() -> Iterator[None]:
         logger.propagate = True
 
 
-def write_png(path: Path, width: int, height: int) -> Path:
-    """A real PNG of ``width``×``height`` grey pixels (8-bit greyscale), written without FFmpeg."""
+def write_png(path: Path, width: int, height: int, noise: bool = False) -> Path:
+    """A real PNG of ``width``×``height`` pixels, written without FFmpeg: 8-bit grey, or with
+    ``noise`` random RGB (incompressible, so large for its size)."""
     import struct
     import zlib
 
@@ -118,9 +119,24 @@ def write_png(path: Path, width: int, height: int) -> Path:
         body = kind + data
         return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
 
-    row, packer = b"\x00" + b"\x80" * width, zlib.compressobj()
-    pixels = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    def row() -> bytes:
+        return b"\x00" + (os.urandom(width * 3) if noise else b"\x80" * width)
+
+    packer = zlib.compressobj(1 if noise else 6)
+    pixels = b"".join(packer.compress(row()) for _ in range(height)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 8, 2 if noise else 0, 0, 0, 0)
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
                      + chunk(b"IDAT", pixels) + chunk(b"IEND", b""))
     return path
+
+
+def ffprobe_standin(folder: Path, answer: str) -> Path:
+    """An executable in ``folder`` that answers ``-version`` as FFmpeg 5.1's ffprobe does and
+    runs the shell ``answer`` for anything else (hang, print a reading ...)."""
+    binary = folder / "ffprobe"
+    binary.write_text("#!/bin/sh\n"
+                      'case "$*" in *-version*) echo "ffprobe version 5.1.9-0+deb12u1 '
+                      'Copyright (c) 2007-2026 the FFmpeg developers"; exit 0;; esac\n'
+                      f"{answer}\n")
+    binary.chmod(0o755)
+    return binary

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import FIXTURES
-from tests.helpers import Run, cli
+from tests.helpers import Run, cli, ffprobe_standin
 from validator.api import validate_many
 from validator.records.data import to_data
 from validator.records.extensions import is_video_name
@@ -165,13 +165,9 @@ def test_the_memory_bound_reaches_the_cluster_workers(tmp_path: Path,
     """``max_memory`` travels with each batch to the workers' probe processes. The prober
     here is an executable that answers as ffprobe does, with the address-space limit it
     runs under (``ulimit -v``, in KiB) as the file's duration."""
-    prober = tmp_path / "ffprobe"
-    prober.write_text(
-        "#!/bin/sh\n"
-        'case "$*" in *-version*) echo "ffprobe version 5.1.9"; exit 0;; esac\n'
-        'printf \'{"format": {"duration": "%s", "format_name": "mov,mp4,m4a,3gp,3g2,mj2"}, '
-        '"streams": []}\' "$(ulimit -v)"\n')
-    prober.chmod(0o755)
+    prober = ffprobe_standin(
+        tmp_path, 'printf \'{"format": {"duration": "%s", "format_name": '
+                  '"mov,mp4,m4a,3gp,3g2,mj2"}, "streams": []}\' "$(ulimit -v)"')
     monkeypatch.setenv("MEDIA_PREFLIGHT_FFPROBE", str(prober))
     clip = FIXTURES / "pass" / "h264_aac_25fps.mp4"
     with open_executor("local:1") as executor:      # its worker starts with the variable set

@@ -5,9 +5,6 @@ FFmpeg on the committed limits fixtures and generated pictures."""
 from __future__ import annotations
 
 import hashlib
-import os
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
@@ -20,20 +17,6 @@ from validator.repair.fixer import fix
 
 pytestmark = needs_ffmpeg
 KLING = "akool-character-swap-kling"
-
-
-def noise_png(path: Path, side: int) -> Path:
-    """An RGB PNG of random pixels: incompressible, so large for its size."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    packer = zlib.compressobj(1)
-    pixels = b"".join(packer.compress(b"\x00" + os.urandom(side * 3)) for _ in range(side))
-    header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-                     + chunk(b"IDAT", pixels + packer.flush()) + chunk(b"IEND", b""))
-    return path
 
 
 def size_of(path: Path) -> tuple[int, int] | None:
@@ -63,7 +46,7 @@ def test_a_rejected_character_image_is_fixed(tmp_path: Path, name: str, suffix: 
 
 
 def test_over_the_byte_limit_becomes_a_jpeg(tmp_path: Path) -> None:
-    big = noise_png(tmp_path / "face.png", 2000)
+    big = write_png(tmp_path / "face.png", 2000, 2000, noise=True)
     profile = tmp_path / "small.toml"
     profile.write_text(f'extends = "{KLING}"\n[rules.image-input]\nmax_bytes = 8_000_000\n')
     assert big.stat().st_size > 8_000_000
@@ -73,7 +56,7 @@ def test_over_the_byte_limit_becomes_a_jpeg(tmp_path: Path) -> None:
 
 
 def test_a_png_only_endpoint_gets_a_smaller_png(tmp_path: Path) -> None:
-    big = noise_png(tmp_path / "face.png", 1500)
+    big = write_png(tmp_path / "face.png", 1500, 1500, noise=True)
     profile = tmp_path / "png.toml"
     profile.write_text(f'extends = "{KLING}"\n[rules.image-input]\nformats = ["png"]\n'
                        "max_bytes = 2_000_000\n")

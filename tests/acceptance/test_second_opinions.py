@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES, fixture_path
-from tests.helpers import cli
+from tests.helpers import cli, ffprobe_standin
 from validator import validate, validate_many
 
 DRIFT = fixture_path("drift/header_longer.mp4")     # FFmpeg 6+: 50 s; FFmpeg 5: 65 s
@@ -29,12 +29,7 @@ TIMEOUT = "3"
 def hanging_ffprobe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A reference ffprobe that hangs on every file; returns the marker of its sleeps."""
     marker = f"{random.randint(10_000, 99_999)}.5"
-    binary = tmp_path / "ffprobe"
-    binary.write_text("#!/bin/sh\n"
-                      'case "$*" in *-version*) echo "ffprobe version 5.1.9-0+deb12u1 '
-                      'Copyright (c) 2007-2026 the FFmpeg developers"; exit 0;; esac\n'
-                      f"exec sleep {marker}\n")
-    binary.chmod(0o755)
+    binary = ffprobe_standin(tmp_path, f"exec sleep {marker}")
     monkeypatch.setenv("MEDIA_PREFLIGHT_FFPROBE", str(binary))
     return marker
 
@@ -94,11 +89,7 @@ def test_a_hanging_first_reading_still_costs_the_file(tmp_path: Path) -> None:
     """The guard is for second opinions only: a prober that hangs on the first reading still
     leaves the file not checked (exit 2), within the time limit."""
     marker = f"{random.randint(10_000, 99_999)}.25"
-    binary = tmp_path / "ffprobe"
-    binary.write_text("#!/bin/sh\n"
-                      'case "$*" in *-version*) echo "ffprobe version 5.1.9"; exit 0;; esac\n'
-                      f"exec sleep {marker}\n")
-    binary.chmod(0o755)
+    binary = ffprobe_standin(tmp_path, f"exec sleep {marker}")
     env = {**os.environ, "MEDIA_PREFLIGHT_FFPROBE": str(binary)}
     result = cli("check", "--no-cache", "--probe", "ffprobe", "--timeout", "2", str(DRIFT),
                  process=True, env=env)
