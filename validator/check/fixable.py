@@ -11,6 +11,7 @@ import shlex
 from validator.profiles.profile import DEFAULT_PROFILE
 from validator.records.findings import Finding, Report
 from validator.records.redact import is_url
+from validator.rules.image_input import not_a_picture
 
 FIXABLE_RULES = frozenset({"max-duration", "max-frame-rate", "video-codec", "audio-present",
                            "max-size", "image-input"})
@@ -21,11 +22,10 @@ def unfixable_findings(report: Report) -> list[Finding]:
     input that is no picture whose size can be read)."""
     media = report.media
     no_video = media is None or media.main_video is None
-    picture = media is not None and media.is_image and media.main_video is not None \
-        and media.main_video.displayed_size is not None
+    no_picture = media is None or not_a_picture(media) is not None
     return [f for f in report.errors
             if f.rule not in FIXABLE_RULES or (f.rule == "video-codec" and no_video)
-            or (f.rule == "image-input" and not picture)]
+            or (f.rule == "image-input" and no_picture)]
 
 
 def fixable(report: Report) -> bool:

@@ -52,7 +52,7 @@ def _size_violations(facts: MediaFacts, options: Options) -> Iterator[Violation]
                                 f"{size[0]}×{size[1]} px")
 
 
-def _not_a_picture(facts: MediaFacts) -> str | None:
+def not_a_picture(facts: MediaFacts) -> str | None:
     """Why the file is no still image the endpoint could read, or None."""
     main = facts.main_video
     if facts.not_media:
@@ -70,7 +70,7 @@ def _not_a_picture(facts: MediaFacts) -> str | None:
 def check(facts: MediaFacts, options: Options) -> Iterator[Violation]:
     if not facts.readable and not facts.not_media:
         return                                  # file-access or a url rule says why
-    problem = _not_a_picture(facts)
+    problem = not_a_picture(facts)
     if problem is not None:
         yield Violation(problem)
         return
